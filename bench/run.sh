@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# run.sh measures imaplib against CPython's imaplib, go-imap v2 and two
+# raw floors on a private Dovecot, and prints Markdown tables.
+#
+#	bench/run.sh                         all four workloads, 5 timed runs
+#	RUNS=9 WORKLOADS=fetchall,big bench/run.sh
+#
+# Environment: RUNS (timed runs, default 5), WARMUP (default 1), WORKLOADS
+# (default fetchall,fetchloop,search,big), CLIENTS (default
+# imaplib,hold,raw,cpython,goimap; also the order of each round).
+#
+# It builds the Go clients into a temporary directory, starts Dovecot on a
+# free port of 127.0.0.1 (bench/dovecot.sh), writes the two mailboxes
+# straight into its Maildir, runs bench/cmd/harness, and stops Dovecot and
+# removes every temporary file on the way out, whatever happens.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+# A pyenv or asdf python3 is a shim that costs tens of milliseconds per
+# start: time the real interpreter.
+PY=$(python3 -c 'import sys; print(sys.executable)')
+
+BIN=$(mktemp -d /tmp/imapbench-bin.XXXXXX)
+BENCH_DOVECOT_DIR=
+cleanup() {
+	if [ -n "$BENCH_DOVECOT_DIR" ]; then
+		bench/dovecot.sh stop "$BENCH_DOVECOT_DIR" || true
+	fi
+	rm -rf "$BIN"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+echo "run.sh: building the clients" >&2
+for prog in harness seed holdbench rawbench goimapbench; do
+	go build -o "$BIN/$prog" "./bench/cmd/$prog"
+done
+if ! go build -o "$BIN/imaplibbench" ./bench/cmd/imaplibbench; then
+	echo "run.sh: imaplibbench does not build: leaving it out" >&2
+fi
+
+echo "run.sh: starting Dovecot" >&2
+eval "$(bench/dovecot.sh start)"
+
+echo "run.sh: seeding bench10k and bench20m" >&2
+"$BIN/seed" -maildir "$BENCH_MAILDIR" -folder bench10k -count 10000 -size 4027 \
+	-uid "$BENCH_MAIL_UID" -gid "$BENCH_MAIL_GID" >&2
+"$BIN/seed" -maildir "$BENCH_MAILDIR" -folder bench20m -count 5 -size $((20 << 20)) -kind base64 \
+	-uid "$BENCH_MAIL_UID" -gid "$BENCH_MAIL_GID" >&2
+
+echo "Machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1);" \
+	"$(dovecot --version | cut -d' ' -f1 | sed 's/^/Dovecot /');" \
+	"$("$PY" -c 'import platform; print("CPython", platform.python_version())');" \
+	"$(go env GOVERSION)."
+echo
+"$BIN/harness" -port "$BENCH_PORT" -bin "$BIN" -python "$PY" -pybench bench/py_bench.py \
+	-runs "${RUNS:-5}" -warmup "${WARMUP:-1}" \
+	-workloads "${WORKLOADS:-fetchall,fetchloop,search,big}" \
+	-clients "${CLIENTS:-imaplib,hold,raw,cpython,goimap}"

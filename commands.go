@@ -1,0 +1,744 @@
+package imaplib
+
+import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/md5"
+	"encoding/hex"
+	"strings"
+)
+
+// Each method below is one IMAP command, named as in Python's imaplib with
+// a capital first letter. It returns Python's (typ, data) pair: typ is the
+// server's answer ("OK", "NO", ...), data the untagged responses the
+// command produced or the text of the tagged reply. err is non-nil exactly
+// where Python raises: *Error for a misuse or a BAD reply, *AbortError when
+// the connection failed, *ReadOnlyError when the mailbox turned read-only,
+// and *ArgumentError, before anything is sent, for a bad argument.
+
+// Append adds message to mailbox ("" means INBOX) with the given flags
+// ("" for none) and internal date (nil for none; anything
+// Time2Internaldate accepts). Bare CR and LF in message become CRLF.
+func (m *IMAP4) Append(mailbox, flags string, dateTime any, message []byte) (string, []Datum, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if mailbox == "" {
+		mailbox = "INBOX"
+	}
+	mb, err := m.mailbox("Append", "mailbox", mailbox, false)
+	if err != nil {
+		return "", nil, err
+	}
+	fl := none
+	if flags != "" {
+		fl = parenList(flags)
+	}
+	dt := none
+	if !isFalsyDate(dateTime) {
+		s, err := Time2Internaldate(dateTime)
+		if err != nil {
+			return "", nil, err
+		}
+		dt = raw(s)
+	}
+	tag, err := m.command("APPEND", []arg{mb, fl, dt}, &literal{data: normalizeCRLF(message)})
+	if err != nil {
+		return "", nil, err
+	}
+	return m.commandComplete("APPEND", tag)
+}
+
+// isFalsyDate reports the date values Python's "if date_time:" skips.
+func isFalsyDate(v any) bool {
+	switch d := v.(type) {
+	case nil:
+		return true
+	case int:
+		return d == 0
+	case int64:
+		return d == 0
+	case float64:
+		return d == 0
+	case string:
+		return d == ""
+	}
+	return false
+}
+
+// normalizeCRLF is Python's MapCRLF.sub(CRLF, message): every CRLF, bare
+// CR or bare LF becomes CRLF.
+func normalizeCRLF(msg []byte) []byte {
+	if !bytes.ContainsAny(msg, "\r\n") {
+		return msg
+	}
+	out := make([]byte, 0, len(msg)+len(msg)/32)
+	for i := 0; i < len(msg); i++ {
+		switch c := msg[i]; c {
+		case '\r':
+			if i+1 < len(msg) && msg[i+1] == '\n' {
+				i++
+			}
+			out = append(out, '\r', '\n')
+		case '\n':
+			out = append(out, '\r', '\n')
+		default:
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Authenticate runs the SASL mechanism (upper-cased, sent as given) with
+// authobject answering each server challenge; see AuthFunc. A reply other
+// than OK is an *Error with the server's text.
+func (m *IMAP4) Authenticate(mechanism string, authobject AuthFunc) (string, []Datum, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.authenticate(mechanism, authobject)
+}
+
+func (m *IMAP4) authenticate(mechanism string, authobject AuthFunc) (string, []Datum, error) {
+	if authobject == nil {
+		return "", nil, &ArgumentError{Func: "Authenticate", Arg: "authobject", Msg: "authobject must not be nil"}
+	}
+	m.authErr = nil
+	tag, err := m.command("AUTHENTICATE", []arg{raw(strings.ToUpper(mechanism))}, &literal{auth: authobject})
+	if err != nil {
+		return "", nil, err
+	}
+	typ, dat, err := m.commandComplete("AUTHENTICATE", tag)
+	if err != nil {
+		return "", nil, err
+	}
+	if typ != "OK" {
+		return "", nil, &Error{Msg: strings.ToValidUTF8(string(dat[len(dat)-1].Bytes), "\uFFFD"), Err: m.authErr}
+	}
+	m.state = StateAuth
+	if err := m.refreshCapabilities(false); err != nil {
+		return "", nil, err
+	}
+	return typ, dat, nil
+}
+
+// Capability asks for the server's capabilities. It does not change
+// Capabilities(), as in Python.
+func (m *IMAP4) Capability() (string, []Datum, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.untaggedCommand("CAPABILITY", "CAPABILITY", nil)
+}
+
+// Check asks the server to checkpoint the selected mailbox.
+func (m *IMAP4) Check() (string, []Datum, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.simple("CHECK")
+}
+
+// Close closes the selected mailbox, removing messages flagged \Deleted.
+// The state becomes AUTH even when the command fails, as in Python.
+func (m *IMAP4) Close() (string, []Datum, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	defer func() { m.state = StateAuth }()
+	return m.simple("CLOSE")
+}
+
+// Copy copies the messages in messageSet to newMailbox.
+func (m *IMAP4) Copy(messageSet, newMailbox string) (string, []Datum, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	mb, err := m.mailbox("Copy", "newMailbox", newMailbox, false)
+	if err != nil {
+		return "", nil, err
+	}
+	return m.simple("COPY", raw(messageSet), mb)
+}
+
+// Create creates mailbox.
+func (m *IMAP4) Create(mailbox string) (string, []Datum, error) {
+	return m.mailboxCommand("CREATE", "Create", mailbox)
+}
+
+// Delete deletes mailbox.
+func (m *IMAP4) Delete(mailbox string) (string, []Datum, error) {
+	return m.mailboxCommand("DELETE", "Delete", mailbox)
+}
+
+// Subscribe adds mailbox to the subscribed list.
+func (m *IMAP4) Subscribe(mailbox string) (string, []Datum, error) {
+	return m.mailboxCommand("SUBSCRIBE", "Subscribe", mailbox)
+}
+
+// Unsubscribe removes mailbox from the subscribed list.
+func (m *IMAP4) Unsubscribe(mailbox string) (string, []Datum, error) {
+	return m.mailboxCommand("UNSUBSCRIBE", "Unsubscribe", mailbox)
+}
+
+func (m *IMAP4) mailboxCommand(name, fn, mailbox string) (string, []Datum, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	mb, err := m.mailbox(fn, "mailbox", mailbox, false)
+	if err != nil {
+		return "", nil, err
+	}
+	return m.simple(name, mb)
+}
+
+// Deleteacl removes every right of who on mailbox (RFC 4314).
+func (m *IMAP4) Deleteacl(mailbox, who string) (string, []Datum, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	args, err := m.encodeArgs("Deleteacl", argMailbox("mailbox", mailbox), argAstring("who", who))
+	if err != nil {
+		return "", nil, err
+	}
+	return m.simple("DELETEACL", args...)
+}
+
+// Enable sends ENABLE with capability as given (several may be separated
+// by spaces). Enabling UTF8=ACCEPT switches the connection to UTF-8 mode.
+// It fails at once when the server does not advertise ENABLE.
+func (m *IMAP4) Enable(capability string) (string, []Datum, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if !m.hasCapability("ENABLE") {
+		return "", nil, &Error{Msg: "Server does not support ENABLE"}
+	}
+	typ, dat, err := m.simple("ENABLE", raw(capability))
+	if err == nil && typ == "OK" && strings.Contains(strings.ToUpper(capability), "UTF8=ACCEPT") {
+		m.utf8 = true
+	}
+	return typ, dat, err
+}
+
+// Expunge removes the messages flagged \Deleted; data lists the EXPUNGE
+// responses (message numbers) in the order received.
+func (m *IMAP4) Expunge() (string, []Datum, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.untaggedCommand("EXPUNGE", "EXPUNGE", nil)
+}
+
+// Fetch fetches messageParts (e.g. "(RFC822)", "FLAGS", or a macro such as
+// "ALL") of the messages in messageSet. A body arrives as a KindTuple
+// Datum whose Literal holds it, followed by a KindBytes Datum with the rest
+// of the response.
+func (m *IMAP4) Fetch(messageSet, messageParts string) (string, []Datum, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.untaggedCommand("FETCH", "FETCH", []arg{raw(messageSet), fetchParts(messageParts)})
+}
+
+// Getacl returns the ACL of mailbox (RFC 4314).
+func (m *IMAP4) Getacl(mailbox string) (string, []Datum, error) {
+	return m.mailboxQuery("GETACL", "Getacl", "ACL", mailbox)
+}
+
+// Myrights returns the caller's rights on mailbox (RFC 4314).
+func (m *IMAP4) Myrights(mailbox string) (string, []Datum, error) {
+	return m.mailboxQuery("MYRIGHTS", "Myrights", "MYRIGHTS", mailbox)
+}
+
+func (m *IMAP4) mailboxQuery(name, fn, resp, mailbox string) (string, []Datum, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	mb, err := m.mailbox(fn, "mailbox", mailbox, false)
+	if err != nil {
+		return "", nil, err
+	}
+	return m.untaggedCommand(name, resp, []arg{mb})
+}
+
+// Getannotation returns annotations (the ANNOTATEMORE draft); entry and
+// attribute are sent as given.
+func (m *IMAP4) Getannotation(mailbox, entry, attribute string) (string, []Datum, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	mb, err := m.mailbox("Getannotation", "mailbox", mailbox, false)
+	if err != nil {
+		return "", nil, err
+	}
+	return m.untaggedCommand("GETANNOTATION", "ANNOTATION", []arg{mb, raw(entry), raw(attribute)})
+}
+
+// Getquota returns the usage and limits of a quota root (RFC 2087).
+func (m *IMAP4) Getquota(root string) (string, []Datum, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	r, err := m.astring("Getquota", "root", root)
+	if err != nil {
+		return "", nil, err
+	}
+	return m.untaggedCommand("GETQUOTA", "QUOTA", []arg{r})
+}
+
+// Getquotaroot returns the quota roots of mailbox and their quotas, as
+// Python's [[QUOTAROOT responses], [QUOTA responses]] (in that order).
+func (m *IMAP4) Getquotaroot(mailbox string) (string, [][]Datum, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	mb, err := m.mailbox("Getquotaroot", "mailbox", mailbox, false)
+	if err != nil {
+		return "", nil, err
+	}
+	typ, dat, err := m.simple("GETQUOTAROOT", mb)
+	if err != nil {
+		return "", nil, err
+	}
+	typ, quota := m.untaggedResponse(typ, dat, "QUOTA")
+	typ, quotaroot := m.untaggedResponse(typ, dat, "QUOTAROOT")
+	return typ, [][]Datum{quotaroot, quota}, nil
+}
+
+// List lists the mailboxes in directory matching pattern. "" for pattern
+// means "*"; "" for directory is sent as "".
+func (m *IMAP4) List(directory, pattern string) (string, []Datum, error) {
+	return m.listCommand("LIST", "List", directory, pattern)
+}
+
+// Lsub lists the subscribed mailboxes in directory matching pattern, with
+// the same defaults as List.
+func (m *IMAP4) Lsub(directory, pattern string) (string, []Datum, error) {
+	return m.listCommand("LSUB", "Lsub", directory, pattern)
+}
+
+func (m *IMAP4) listCommand(name, fn, directory, pattern string) (string, []Datum, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if pattern == "" {
+		pattern = "*"
+	}
+	args, err := m.encodeArgs(fn, argMailbox("directory", directory), argPattern("pattern", pattern))
+	if err != nil {
+		return "", nil, err
+	}
+	return m.untaggedCommand(name, name, args)
+}
+
+// Login identifies the client with a plaintext password, which is always
+// sent as a quoted string. A reply other than OK is an *Error with the
+// server's text.
+func (m *IMAP4) Login(user, password string) (string, []Datum, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	u, err := m.astring("Login", "user", user)
+	if err != nil {
+		return "", nil, err
+	}
+	if err := m.checkEncodable("Login", "password", password); err != nil {
+		return "", nil, err
+	}
+	typ, dat, err := m.simple("LOGIN", u, arg{b: []byte(quoteString(password)), secret: true})
+	if err != nil {
+		return "", nil, err
+	}
+	if typ != "OK" {
+		return "", nil, &Error{Msg: strings.ToValidUTF8(string(dat[len(dat)-1].Bytes), "\uFFFD")}
+	}
+	m.state = StateAuth
+	if err := m.refreshCapabilities(false); err != nil {
+		return "", nil, err
+	}
+	return typ, dat, nil
+}
+
+// LoginCramMD5 authenticates with CRAM-MD5 (RFC 2195): Python's
+// login_cram_md5.
+func (m *IMAP4) LoginCramMD5(user, password string) (string, []Datum, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.authenticate("CRAM-MD5", func(challenge []byte) ([]byte, error) {
+		mac := hmac.New(md5.New, []byte(password))
+		mac.Write(challenge)
+		return []byte(user + " " + hex.EncodeToString(mac.Sum(nil))), nil
+	})
+}
+
+// Logout ends the session and closes the connection, returning the
+// server's BYE: ("BYE", [text]). The connection is closed even when the
+// command fails. Calling Logout again returns an *AbortError, so
+// "defer m.Logout()" is safe after an explicit Logout.
+func (m *IMAP4) Logout() (string, []Datum, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.state = StateLogout
+	typ, dat, err := m.simple("LOGOUT")
+	m.shutdown()
+	return typ, dat, err
+}
+
+// Namespace returns the server's namespaces (RFC 2342).
+func (m *IMAP4) Namespace() (string, []Datum, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.untaggedCommand("NAMESPACE", "NAMESPACE", nil)
+}
+
+// Noop does nothing but lets the server send pending updates, which go to
+// the untagged store (see Response).
+func (m *IMAP4) Noop() (string, []Datum, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.debug >= 3 {
+		m.dumpUntagged()
+	}
+	return m.simple("NOOP")
+}
+
+// Partial fetches part of a message with the obsolete IMAP2bis PARTIAL
+// command; all arguments are sent as given.
+func (m *IMAP4) Partial(messageNum, messagePart, start, length string) (string, []Datum, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.untaggedCommand("PARTIAL", "FETCH", []arg{raw(messageNum), raw(messagePart), raw(start), raw(length)})
+}
+
+// Proxyauth assumes the identity of user (administrators only).
+func (m *IMAP4) Proxyauth(user string) (string, []Datum, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	u, err := m.astring("Proxyauth", "user", user)
+	if err != nil {
+		return "", nil, err
+	}
+	return m.simple("PROXYAUTH", u)
+}
+
+// Rename renames oldMailbox to newMailbox.
+func (m *IMAP4) Rename(oldMailbox, newMailbox string) (string, []Datum, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	args, err := m.encodeArgs("Rename", argMailbox("oldMailbox", oldMailbox), argMailbox("newMailbox", newMailbox))
+	if err != nil {
+		return "", nil, err
+	}
+	return m.simple("RENAME", args...)
+}
+
+// Search searches the selected mailbox. charset "" is Python's None (no
+// CHARSET argument); criteria are sent as given. data is one KindBytes
+// Datum of space-separated message numbers, empty when nothing matched.
+func (m *IMAP4) Search(charset string, criteria ...string) (string, []Datum, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	args := make([]arg, 0, len(criteria)+2)
+	if charset != "" {
+		if m.utf8 {
+			return "", nil, &Error{Msg: "Non-None charset not valid in UTF8 mode"}
+		}
+		cs, err := m.astring("Search", "charset", charset)
+		if err != nil {
+			return "", nil, err
+		}
+		args = append(args, raw("CHARSET"), cs)
+	}
+	for _, c := range criteria {
+		args = append(args, raw(c))
+	}
+	return m.untaggedCommand("SEARCH", "SEARCH", args)
+}
+
+// Select selects mailbox ("" means INBOX), or examines it read-only when
+// readonly is set. data is the EXISTS count; other responses (FLAGS,
+// UIDVALIDITY, ...) are in the store for Response. Every stored untagged
+// response is dropped first. If the server answers READ-ONLY to a
+// read-write select, Select returns a *ReadOnlyError.
+func (m *IMAP4) Select(mailbox string, readonly bool) (string, []Datum, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if mailbox == "" {
+		mailbox = "INBOX"
+	}
+	m.flushUntagged()
+	m.isReadonly = readonly
+	name := "SELECT"
+	if readonly {
+		name = "EXAMINE"
+	}
+	mb, err := m.mailbox("Select", "mailbox", mailbox, false)
+	if err != nil {
+		return "", nil, err
+	}
+	typ, dat, err := m.simple(name, mb)
+	if err != nil {
+		return "", nil, err
+	}
+	if typ != "OK" {
+		m.state = StateAuth
+		return typ, dat, nil
+	}
+	m.state = StateSelected
+	if m.untagged["READ-ONLY"] != nil && !readonly {
+		if m.debug >= 1 {
+			m.dumpUntagged()
+		}
+		return "", nil, &ReadOnlyError{Msg: pyStrRepr(mailbox) + " is not writable"}
+	}
+	if exists, ok := m.untagged["EXISTS"]; ok {
+		return typ, append([]Datum(nil), exists...), nil
+	}
+	return typ, []Datum{{}}, nil
+}
+
+// Setacl sets the rights what of identifier who on mailbox (RFC 4314).
+func (m *IMAP4) Setacl(mailbox, who, what string) (string, []Datum, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	args, err := m.encodeArgs("Setacl", argMailbox("mailbox", mailbox), argAstring("who", who), argAstring("what", what))
+	if err != nil {
+		return "", nil, err
+	}
+	return m.simple("SETACL", args...)
+}
+
+// Setannotation sets annotations (the ANNOTATEMORE draft); args after the
+// mailbox are sent as given.
+func (m *IMAP4) Setannotation(mailbox string, args ...string) (string, []Datum, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	mb, err := m.mailbox("Setannotation", "mailbox", mailbox, false)
+	if err != nil {
+		return "", nil, err
+	}
+	a := []arg{mb}
+	for _, s := range args {
+		a = append(a, raw(s))
+	}
+	return m.untaggedCommand("SETANNOTATION", "ANNOTATION", a)
+}
+
+// Setquota sets the resource limits of a quota root, e.g. "(STORAGE 512)";
+// parentheses are added when missing.
+func (m *IMAP4) Setquota(root, limits string) (string, []Datum, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	r, err := m.astring("Setquota", "root", root)
+	if err != nil {
+		return "", nil, err
+	}
+	return m.untaggedCommand("SETQUOTA", "QUOTA", []arg{r, parenList(limits)})
+}
+
+// Sort sorts the messages matching searchCriteria (RFC 5256). Parentheses
+// are added to sortCriteria when missing; charset "" leaves it out.
+func (m *IMAP4) Sort(sortCriteria, charset string, searchCriteria ...string) (string, []Datum, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	args, err := m.sortArgs("Sort", parenList(sortCriteria), charset, searchCriteria)
+	if err != nil {
+		return "", nil, err
+	}
+	return m.untaggedCommand("SORT", "SORT", args)
+}
+
+// Thread threads the messages matching searchCriteria with algorithm (RFC
+// 5256); charset "" leaves it out.
+func (m *IMAP4) Thread(algorithm, charset string, searchCriteria ...string) (string, []Datum, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	args, err := m.sortArgs("Thread", raw(algorithm), charset, searchCriteria)
+	if err != nil {
+		return "", nil, err
+	}
+	return m.untaggedCommand("THREAD", "THREAD", args)
+}
+
+func (m *IMAP4) sortArgs(fn string, first arg, charset string, criteria []string) ([]arg, error) {
+	args := append(make([]arg, 0, len(criteria)+2), first)
+	if charset != "" {
+		cs, err := m.astring(fn, "charset", charset)
+		if err != nil {
+			return nil, err
+		}
+		args = append(args, cs)
+	}
+	for _, c := range criteria {
+		args = append(args, raw(c))
+	}
+	return args, nil
+}
+
+// Status asks for the status items names (e.g. "(MESSAGES UIDNEXT)") of
+// mailbox; parentheses are added when missing.
+func (m *IMAP4) Status(mailbox, names string) (string, []Datum, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	mb, err := m.mailbox("Status", "mailbox", mailbox, false)
+	if err != nil {
+		return "", nil, err
+	}
+	return m.untaggedCommand("STATUS", "STATUS", []arg{mb, parenList(names)})
+}
+
+// Store changes the flags of the messages in messageSet. command is
+// FLAGS, +FLAGS or -FLAGS, optionally with .SILENT; parentheses are added
+// to flags when missing. data is the FETCH responses.
+func (m *IMAP4) Store(messageSet, command, flags string) (string, []Datum, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.untaggedCommand("STORE", "FETCH", []arg{raw(messageSet), raw(command), parenList(flags)})
+}
+
+// Uid runs command (COPY, FETCH, MOVE, SEARCH, SORT, STORE, THREAD or
+// EXPUNGE) with UIDs instead of message numbers. Arguments are encoded as
+// the command's own method encodes them. data is the SEARCH, SORT or THREAD
+// responses for those commands and the FETCH responses for all others.
+func (m *IMAP4) Uid(command string, args ...string) (string, []Datum, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	command = strings.ToUpper(command)
+	if _, ok := m.allowedStates(command); !ok {
+		return "", nil, &Error{Msg: "Unknown IMAP4 UID command: " + pyStrRepr(command)}
+	}
+	if err := m.checkState(command); err != nil {
+		return "", nil, err
+	}
+	encoded, err := m.uidArgs(command, args)
+	if err != nil {
+		return "", nil, err
+	}
+	typ, dat, err := m.simple("UID", append([]arg{raw(command)}, encoded...)...)
+	if err != nil {
+		return "", nil, err
+	}
+	name := "FETCH"
+	if command == "SEARCH" || command == "SORT" || command == "THREAD" {
+		name = command
+	}
+	typ, dat = m.untaggedResponse(typ, dat, name)
+	return typ, dat, nil
+}
+
+// uidArgs encodes Uid's arguments by the role each plays in command.
+func (m *IMAP4) uidArgs(command string, args []string) ([]arg, error) {
+	want := map[string]int{"COPY": 2, "MOVE": 2, "FETCH": 2, "STORE": 3}[command]
+	if want > 0 && len(args) != want {
+		return nil, &ArgumentError{Func: "Uid", Arg: "args", Msg: unpackMessage(want, len(args))}
+	}
+	if (command == "SORT" || command == "THREAD") && len(args) < 2 {
+		return nil, &ArgumentError{Func: "Uid", Arg: "args", Msg: unpackMessage(2, len(args))}
+	}
+	switch command {
+	case "COPY", "MOVE":
+		mb, err := m.mailbox("Uid", "mailbox", args[1], false)
+		if err != nil {
+			return nil, err
+		}
+		return []arg{raw(args[0]), mb}, nil
+	case "FETCH":
+		return []arg{raw(args[0]), fetchParts(args[1])}, nil
+	case "STORE":
+		return []arg{raw(args[0]), raw(args[1]), parenList(args[2])}, nil
+	case "SORT":
+		return m.sortArgs("Uid", parenList(args[0]), args[1], args[2:])
+	case "THREAD":
+		return m.sortArgs("Uid", raw(args[0]), args[1], args[2:])
+	}
+	out := make([]arg, len(args))
+	for i, a := range args {
+		out[i] = raw(a)
+	}
+	return out, nil
+}
+
+// unpackMessage is Python's text for a tuple unpacking of the wrong size.
+func unpackMessage(want, got int) string {
+	if got < want {
+		return "not enough values to unpack (expected " + itoa(want) + ", got " + itoa(got) + ")"
+	}
+	return "too many values to unpack (expected " + itoa(want) + ")"
+}
+
+// Unselect leaves the selected mailbox without expunging (RFC 3691). The
+// state becomes AUTH even when the command fails, as in Python.
+func (m *IMAP4) Unselect() (string, []Datum, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	defer func() { m.state = StateAuth }()
+	return m.simple("UNSELECT")
+}
+
+// Xatom sends an extension command the server advertised, with args as
+// given, and returns the tagged reply. An unknown name is allowed in the
+// current state from then on, on this connection only (CPython changes a
+// process-wide table).
+func (m *IMAP4) Xatom(name string, args ...string) (string, []Datum, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	name = strings.ToUpper(name)
+	if !isAtom(name, false) || name == "" {
+		return "", nil, &ArgumentError{Func: "Xatom", Arg: "name", Msg: "command name must be an atom: " + pyStrRepr(name)}
+	}
+	if _, ok := m.allowedStates(name); !ok {
+		if m.extraCommands == nil {
+			m.extraCommands = make(map[string][]string)
+		}
+		m.extraCommands[name] = []string{m.state}
+	}
+	a := make([]arg, len(args))
+	for i, s := range args {
+		a[i] = raw(s)
+	}
+	return m.simple(name, a...)
+}
+
+// Recent returns the RECENT responses received so far, or sends NOOP to
+// ask for them when there are none; data is [None] when there are still
+// none.
+func (m *IMAP4) Recent() (string, []Datum, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	typ, dat := m.untaggedResponse("OK", []Datum{{}}, "RECENT")
+	if truthy(dat[len(dat)-1]) {
+		return typ, dat, nil
+	}
+	typ, dat, err := m.simple("NOOP")
+	if err != nil {
+		return "", nil, err
+	}
+	typ, dat = m.untaggedResponse(typ, dat, "RECENT")
+	return typ, dat, nil
+}
+
+// truthy is Python's truth value of a data element.
+func truthy(d Datum) bool {
+	return d.Kind == KindTuple || d.Kind == KindBytes && len(d.Bytes) > 0
+}
+
+// Response returns and clears the untagged responses stored under code
+// (e.g. "EXISTS", "FLAGS", "UIDVALIDITY"): (code, data), with data [None]
+// when there are none. As in Python, Response("NO") never clears anything.
+func (m *IMAP4) Response(code string) (string, []Datum) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.untaggedResponse(code, []Datum{{}}, strings.ToUpper(code))
+}
+
+// argSpec names an argument and its role, for encodeArgs.
+type argSpec struct {
+	name, value string
+	role        byte // 'm' mailbox, 'p' list pattern, 'a' astring
+}
+
+func argMailbox(name, v string) argSpec { return argSpec{name, v, 'm'} }
+func argPattern(name, v string) argSpec { return argSpec{name, v, 'p'} }
+func argAstring(name, v string) argSpec { return argSpec{name, v, 'a'} }
+
+// encodeArgs encodes several arguments, stopping at the first bad one.
+func (m *IMAP4) encodeArgs(fn string, specs ...argSpec) ([]arg, error) {
+	out := make([]arg, len(specs))
+	for i, s := range specs {
+		var err error
+		switch s.role {
+		case 'm', 'p':
+			out[i], err = m.mailbox(fn, s.name, s.value, s.role == 'p')
+		default:
+			out[i], err = m.astring(fn, s.name, s.value)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,93 @@
+package imaplib
+
+import "fmt"
+
+// Error is Python's IMAP4.error: a logical error, such as a command issued
+// in the wrong state, a tagged BAD reply or a NO reply to LOGIN. Msg is the
+// text CPython puts in the exception; Err, when set, is the cause.
+//
+// An *AbortError or *ReadOnlyError also matches *Error under errors.As, as
+// Python's abort and readonly are subclasses of error.
+type Error struct {
+	Msg string
+	Err error
+}
+
+func (e *Error) Error() string { return e.Msg }
+
+// Unwrap returns the cause, so that errors.Is reaches a socket error.
+func (e *Error) Unwrap() error { return e.Err }
+
+// AbortError is Python's IMAP4.abort: the server or the connection failed
+// (EOF, a socket error, BYE, a response the protocol does not allow). The
+// connection should be closed and the command retried on a new one; after a
+// transport failure the IMAP4 refuses every later command at once.
+type AbortError struct {
+	Msg string
+	Err error
+}
+
+func (e *AbortError) Error() string { return e.Msg }
+
+// Unwrap returns the cause, so that errors.Is reaches a socket error.
+func (e *AbortError) Unwrap() error { return e.Err }
+
+// As lets errors.As(err, &target) with target of type *Error succeed for an
+// abort, mirroring Python's class hierarchy.
+func (e *AbortError) As(target any) bool {
+	if t, ok := target.(**Error); ok {
+		*t = &Error{Msg: e.Msg, Err: e.Err}
+		return true
+	}
+	return false
+}
+
+// ReadOnlyError is Python's IMAP4.readonly: the mailbox was selected
+// read-write but the server reports it READ-ONLY. It matches *AbortError
+// and *Error under errors.As.
+type ReadOnlyError struct {
+	Msg string
+}
+
+func (e *ReadOnlyError) Error() string { return e.Msg }
+
+// As lets errors.As find a *ReadOnlyError as an *AbortError or an *Error.
+func (e *ReadOnlyError) As(target any) bool {
+	switch t := target.(type) {
+	case **AbortError:
+		*t = &AbortError{Msg: e.Msg}
+		return true
+	case **Error:
+		*t = &Error{Msg: e.Msg}
+		return true
+	}
+	return false
+}
+
+// ArgumentError reports bad input from the caller, where Python raises
+// ValueError, TypeError, KeyError, IndexError or UnicodeEncodeError. Nothing
+// was sent to the server. Msg is CPython's text where CPython has one.
+type ArgumentError struct {
+	Func string // the method or function, e.g. "Select"
+	Arg  string // the argument at fault, e.g. "mailbox"; may be empty
+	Msg  string
+}
+
+func (e *ArgumentError) Error() string { return e.Msg }
+
+// LimitError reports that the server exceeded one of the per-connection
+// limits (line length, literal size, untagged store size). It is the cause
+// (Err) of the *Error or *AbortError that the command returns, so
+// errors.As(err, new(*LimitError)) tells a limit from other failures.
+type LimitError struct {
+	Limit string // "line length", "literal size", "untagged responses"
+	Max   int64  // the limit in force
+	Got   int64  // what the server tried to send, when known (0 otherwise)
+}
+
+func (e *LimitError) Error() string {
+	if e.Got > 0 {
+		return fmt.Sprintf("imaplib: %s limit %d exceeded (server sent %d)", e.Limit, e.Max, e.Got)
+	}
+	return fmt.Sprintf("imaplib: %s limit %d exceeded", e.Limit, e.Max)
+}
