@@ -76,7 +76,7 @@ func (p *streamProcess) Close() error {
 
 // streamExitGrace is how long a child may take to exit after its input is
 // closed before it is killed.
-const streamExitGrace = 5 * time.Second
+var streamExitGrace = 5 * time.Second
 
 // close closes the pipes and reaps the child, so that none is left behind.
 func (p *streamProcess) close() error {
