@@ -193,8 +193,12 @@ type IMAP4 struct {
 	port int
 	conn net.Conn // the socket; nil for IMAP4_stream
 	tr   transport
+	dt   *deadlineTransport
 	r    *bufio.Reader
-	proc *streamProcess // IMAP4_stream's child
+	// partial holds the start of a line whose rest had not arrived when
+	// an IDLE wait timed out; the next read continues it.
+	partial []byte
+	proc    *streamProcess // IMAP4_stream's child
 
 	dead   error // set when the connection can no longer be used
 	closed bool
@@ -302,34 +306,48 @@ func (m *IMAP4) open(host string, port int, useTLS bool) error {
 
 func (m *IMAP4) setTransport(conn net.Conn, tr transport) {
 	m.conn = conn
-	if m.opts.timeout > 0 {
-		tr = &timeoutTransport{transport: tr, d: m.opts.timeout}
-	}
-	m.tr = tr
-	m.r = bufio.NewReaderSize(tr, readBufferSize)
+	m.dt = &deadlineTransport{transport: tr, timeout: m.opts.timeout}
+	m.tr = m.dt
+	m.r = bufio.NewReaderSize(m.tr, readBufferSize)
+	m.partial = nil
 	m.dead, m.closed = nil, false
 }
 
 const readBufferSize = 64 << 10
 
-// timeoutTransport gives every read and write its own deadline, the way a
-// Python socket timeout bounds each blocking call rather than a whole
-// command.
-type timeoutTransport struct {
+// deadlineTransport gives every read and write its own deadline when the
+// connection has a timeout, the way a Python socket timeout bounds each
+// blocking call rather than a whole command; until, when set, ends reads
+// at that time instead (IDLE's wait for the next response).
+type deadlineTransport struct {
 	transport
-	d time.Duration
+	timeout time.Duration
+	until   time.Time
+	armed   bool // a read deadline is in force
 }
 
-func (t *timeoutTransport) Read(p []byte) (int, error) {
-	if err := t.SetReadDeadline(time.Now().Add(t.d)); err != nil {
-		return 0, err
+func (t *deadlineTransport) Read(p []byte) (int, error) {
+	var dl time.Time
+	switch {
+	case !t.until.IsZero():
+		dl = t.until
+	case t.timeout > 0:
+		dl = time.Now().Add(t.timeout)
+	}
+	if !dl.IsZero() || t.armed {
+		if err := t.SetReadDeadline(dl); err != nil {
+			return 0, err
+		}
+		t.armed = !dl.IsZero()
 	}
 	return t.transport.Read(p)
 }
 
-func (t *timeoutTransport) Write(p []byte) (int, error) {
-	if err := t.SetWriteDeadline(time.Now().Add(t.d)); err != nil {
-		return 0, err
+func (t *deadlineTransport) Write(p []byte) (int, error) {
+	if t.timeout > 0 {
+		if err := t.SetWriteDeadline(time.Now().Add(t.timeout)); err != nil {
+			return 0, err
+		}
 	}
 	return t.transport.Write(p)
 }

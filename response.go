@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 	"unicode"
@@ -166,34 +167,40 @@ func pyStrRepr(s string) string {
 // valid only until the next read.
 func (m *IMAP4) readLine() ([]byte, error) {
 	line, err := m.r.ReadSlice('\n')
-	if err == nil {
+	if err == nil && len(m.partial) == 0 {
 		if len(line) > m.opts.maxLine {
 			return nil, m.lineTooLong(int64(len(line)))
 		}
 		return line, nil
 	}
-	if !errors.Is(err, bufio.ErrBufferFull) {
-		return line, m.readErr(err)
-	}
-	// A line longer than the buffer: collect it, but never beyond the limit.
-	acc := append([]byte(nil), line...)
-	for {
+	// A line longer than the buffer, or one continued after an IDLE wait
+	// timed out: collect it, but never beyond the limit.
+	acc := append(m.partial, line...)
+	m.partial = nil
+	for err != nil {
+		if !m.dt.until.IsZero() && errors.Is(err, os.ErrDeadlineExceeded) {
+			// Keep what arrived: the rest of the line comes later.
+			m.partial = acc
+			return nil, errWaitTimeout
+		}
+		if !errors.Is(err, bufio.ErrBufferFull) {
+			return acc, m.readErr(err)
+		}
 		if len(acc) > m.opts.maxLine {
 			return nil, m.lineTooLong(0)
 		}
 		line, err = m.r.ReadSlice('\n')
 		acc = append(acc, line...)
-		if err == nil {
-			if len(acc) > m.opts.maxLine {
-				return nil, m.lineTooLong(int64(len(acc)))
-			}
-			return acc, nil
-		}
-		if !errors.Is(err, bufio.ErrBufferFull) {
-			return acc, m.readErr(err)
-		}
 	}
+	if len(acc) > m.opts.maxLine {
+		return nil, m.lineTooLong(int64(len(acc)))
+	}
+	return acc, nil
 }
+
+// errWaitTimeout reports that no response began before an IDLE wait's
+// deadline. It is not a failure of the connection.
+var errWaitTimeout = errors.New("imaplib: no response within the wait")
 
 // readErr turns a transport error into what Python's readline would give:
 // EOF is a short (possibly empty) line, anything else a socket error.
@@ -287,8 +294,9 @@ const (
 )
 
 // getResponse is Python's _get_response: it reads one response (with its
-// literals), files it in the tagged or untagged store and reports its kind.
-// For tagged and untagged responses it also returns the raw first line.
+// literals), files it in the tagged or untagged store and reports its kind
+// and the raw first line (for a continuation, the "+" line itself, which
+// Python's _connect reports as self.mo.string in an invalid greeting).
 func (m *IMAP4) getResponse() (responseKind, []byte, error) {
 	var line []byte
 	var err error
@@ -325,7 +333,7 @@ func (m *IMAP4) getResponse() (responseKind, []byte, error) {
 		if len(resp) > 1 && resp[1] == ' ' {
 			m.cont = resp[2:]
 		}
-		return respContinuation, nil, nil
+		return respContinuation, resp, nil
 	} else {
 		return 0, nil, m.fail(&AbortError{Msg: "unexpected response: " + pyBytesRepr(resp)})
 	}
