@@ -617,7 +617,8 @@ func (m *IMAP4) uidArgs(command string, args []string) ([]arg, error) {
 		return nil, &ArgumentError{Func: "Uid", Arg: "args", Msg: unpackMessage(want, len(args))}
 	}
 	if (command == "SORT" || command == "THREAD") && len(args) < 2 {
-		return nil, &ArgumentError{Func: "Uid", Arg: "args", Msg: unpackMessage(2, len(args))}
+		// CPython unpacks these with a starred target: "expected at least".
+		return nil, &ArgumentError{Func: "Uid", Arg: "args", Msg: "not enough values to unpack (expected at least 2, got " + itoa(len(args)) + ")"}
 	}
 	switch command {
 	case "COPY", "MOVE":
@@ -647,7 +648,8 @@ func unpackMessage(want, got int) string {
 	if got < want {
 		return "not enough values to unpack (expected " + itoa(want) + ", got " + itoa(got) + ")"
 	}
-	return "too many values to unpack (expected " + itoa(want) + ")"
+	// Python 3.14 names the count for an exact tuple, as args is.
+	return "too many values to unpack (expected " + itoa(want) + ", got " + itoa(got) + ")"
 }
 
 // Unselect leaves the selected mailbox without expunging (RFC 3691). The

@@ -90,14 +90,14 @@ func (m *IMAP4) printLog() {
 	}
 }
 
-// dumpUntagged is Python's _dump_ur.
+// dumpUntagged is Python's _dump_ur, in the dict's insertion order.
 func (m *IMAP4) dumpUntagged() {
 	if len(m.untagged) == 0 {
 		return
 	}
 	items := make([]string, 0, len(m.untagged))
-	for k, v := range m.untagged {
-		items = append(items, k+": "+dataListRepr(v))
+	for _, k := range m.untaggedOrder {
+		items = append(items, k+": "+dataListRepr(m.untagged[k]))
 	}
 	m.mesg("untagged responses dump:" + strings.Join(items, "\n\t\t"))
 }

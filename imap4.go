@@ -22,6 +22,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -39,6 +40,10 @@ const (
 // recent first; the first one the server advertises becomes
 // ProtocolVersion.
 var AllowedVersions = []string{"IMAP4REV1", "IMAP4"}
+
+// pythonVersion is the __version__ of the CPython imaplib mirrored here
+// (3.14.7), printed at debug level 1 as CPython does.
+const pythonVersion = "2.60"
 
 // Limits applied to every connection unless an option changes them.
 const (
@@ -212,6 +217,7 @@ type IMAP4 struct {
 	tagNum         int
 	tagged         map[string]*taggedResult
 	untagged       map[string][]Datum
+	untaggedOrder  []string // keys of untagged in insertion order, as Python's dict
 	untaggedSize   int64
 	cont           []byte
 	isReadonly     bool
@@ -365,9 +371,10 @@ func (m *IMAP4) connect() error {
 func (m *IMAP4) greet() error {
 	m.tagPre = Int2AP(int64(4096 + rand.IntN(65536-4096)))
 	if m.debug >= 1 {
+		m.mesg("imaplib version " + pythonVersion)
 		m.mesg("new IMAP4 connection, tag=" + pyBytesRepr(m.tagPre))
 	}
-	kind, line, err := m.getResponse()
+	kind, line, err := m.readResponse(true)
 	if err != nil {
 		return err
 	}
@@ -744,6 +751,7 @@ func (m *IMAP4) popUntagged(name string) ([]Datum, bool) {
 		return nil, false
 	}
 	delete(m.untagged, name)
+	m.untaggedOrder = slices.DeleteFunc(m.untaggedOrder, func(k string) bool { return k == name })
 	for _, d := range data {
 		m.untaggedSize -= int64(len(d.Bytes) + len(d.Literal))
 	}
@@ -752,6 +760,7 @@ func (m *IMAP4) popUntagged(name string) ([]Datum, bool) {
 
 func (m *IMAP4) flushUntagged() {
 	clear(m.untagged)
+	m.untaggedOrder = m.untaggedOrder[:0]
 	m.untaggedSize = 0
 }
 

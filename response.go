@@ -294,10 +294,16 @@ const (
 )
 
 // getResponse is Python's _get_response: it reads one response (with its
-// literals), files it in the tagged or untagged store and reports its kind
-// and the raw first line (for a continuation, the "+" line itself, which
-// Python's _connect reports as self.mo.string in an invalid greeting).
+// literals), files it in the tagged or untagged store and reports its kind.
+// For a tagged response it also returns the raw line.
 func (m *IMAP4) getResponse() (responseKind, []byte, error) {
+	return m.readResponse(false)
+}
+
+// readResponse is getResponse that, with keepLine, also returns the raw
+// first line of untagged responses and continuations (the greeting needs
+// it). Otherwise each untagged line costs one allocation: its data.
+func (m *IMAP4) readResponse(keepLine bool) (responseKind, []byte, error) {
 	var line []byte
 	var err error
 	for {
@@ -310,17 +316,26 @@ func (m *IMAP4) getResponse() (responseKind, []byte, error) {
 			break
 		}
 	}
-	resp := bytes.Clone(line)
 
+	var resp []byte
+	if keepLine {
+		resp = bytes.Clone(line)
+	}
 	kind := respTagged
 	typ, dat, ok := "", []byte(nil), false
-	if tag, ttyp, tdat, isTagged := m.matchTagged(resp); isTagged {
+	if bytes.HasPrefix(line, m.tagPre) {
+		if resp == nil {
+			resp = bytes.Clone(line)
+		}
+		line = resp
+	}
+	if tag, ttyp, tdat, isTagged := m.matchTagged(line); isTagged {
 		if res, known := m.tagged[tag]; !known || res != nil {
-			return 0, nil, m.fail(&AbortError{Msg: "unexpected tagged response: " + pyBytesRepr(resp)})
+			return 0, nil, m.fail(&AbortError{Msg: "unexpected tagged response: " + pyBytesRepr(line)})
 		}
 		m.tagged[tag] = &taggedResult{typ: ttyp, data: []Datum{bytesDatum(tdat)}}
 		typ, dat = ttyp, tdat
-	} else if typ, dat, ok = matchUntagged(resp); ok {
+	} else if typ, dat, ok = matchUntagged(line); ok {
 		kind = respUntagged
 		if dat, err = m.readLiterals(typ, dat); err != nil {
 			return 0, nil, err
@@ -328,14 +343,14 @@ func (m *IMAP4) getResponse() (responseKind, []byte, error) {
 		if err := m.appendUntagged(typ, bytesDatum(dat)); err != nil {
 			return 0, nil, err
 		}
-	} else if resp[0] == '+' {
+	} else if line[0] == '+' {
 		m.cont = nil
-		if len(resp) > 1 && resp[1] == ' ' {
-			m.cont = resp[2:]
+		if len(line) > 1 && line[1] == ' ' {
+			m.cont = bytes.Clone(line[2:])
 		}
 		return respContinuation, resp, nil
 	} else {
-		return 0, nil, m.fail(&AbortError{Msg: "unexpected response: " + pyBytesRepr(resp)})
+		return 0, nil, m.fail(&AbortError{Msg: "unexpected response: " + pyBytesRepr(line)})
 	}
 
 	if typ == "OK" || typ == "NO" || typ == "BAD" {
@@ -411,7 +426,8 @@ func (m *IMAP4) matchTagged(line []byte) (tag, typ string, data []byte, ok bool)
 }
 
 // matchUntagged applies Python's Untagged_response and then Untagged_status
-// patterns: "* TYPE[ data]" or "* NUMBER TYPE[ data]".
+// patterns: "* TYPE[ data]" or "* NUMBER TYPE[ data]". The data returned
+// is a copy: line may point into the read buffer.
 func matchUntagged(line []byte) (typ string, dat []byte, ok bool) {
 	if len(line) < 3 || line[0] != '*' || line[1] != ' ' {
 		return
@@ -420,7 +436,7 @@ func matchUntagged(line []byte) (typ string, dat []byte, ok bool) {
 	if n := typeRun(rest); n > 0 {
 		typ = internType(rest[:n])
 		if n < len(rest) && rest[n] == ' ' {
-			return typ, rest[n+1:], true
+			return typ, bytes.Clone(rest[n+1:]), true
 		}
 		return typ, []byte{}, true
 	}
@@ -444,7 +460,7 @@ func matchUntagged(line []byte) (typ string, dat []byte, ok bool) {
 		dat = append(dat, after...)
 		return typ, dat, true
 	}
-	return typ, rest[:d:d], true
+	return typ, bytes.Clone(rest[:d]), true
 }
 
 // typeRun is the length of the [A-Z-]+ run at the start of b.
@@ -570,7 +586,11 @@ func (m *IMAP4) appendUntagged(typ string, d Datum) error {
 	if m.debug >= 5 {
 		m.mesg(fmt.Sprintf(`untagged_responses[%s] %d += ["%s"]`, typ, len(m.untagged[typ]), d))
 	}
-	m.untagged[typ] = append(m.untagged[typ], d)
+	l, ok := m.untagged[typ]
+	if !ok {
+		m.untaggedOrder = append(m.untaggedOrder, typ)
+	}
+	m.untagged[typ] = append(l, d)
 	return nil
 }
 

@@ -1,0 +1,134 @@
+package imaplib
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+	"time"
+)
+
+// replayTransport serves recorded server bytes to the engine and discards
+// what the client writes, so that the reader can be measured alone.
+type replayTransport struct {
+	r *bytes.Reader
+}
+
+func (t *replayTransport) Read(p []byte) (int, error)       { return t.r.Read(p) }
+func (t *replayTransport) Write(p []byte) (int, error)      { return len(p), nil }
+func (t *replayTransport) Close() error                     { return nil }
+func (t *replayTransport) SetReadDeadline(time.Time) error  { return nil }
+func (t *replayTransport) SetWriteDeadline(time.Time) error { return nil }
+
+// replayClient returns a client in the SELECTED state whose next reads
+// come from wire.
+func replayClient(tb testing.TB, wire []byte) *IMAP4 {
+	m, err := newIMAP4("", 0, IMAP4_PORT, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	m.setTransport(nil, &replayTransport{bytes.NewReader(wire)})
+	m.tagPre = []byte("ABCD")
+	m.state = StateSelected
+	return m
+}
+
+// readTagged reads responses until the tagged completion of tag, as a
+// command does, and returns the untagged data filed under name.
+func readTagged(tb testing.TB, m *IMAP4, tag, name string) []Datum {
+	m.tagged[tag] = nil
+	if _, _, err := m.getTaggedResponse(tag, false); err != nil {
+		tb.Fatal(err)
+	}
+	data, _ := m.popUntagged(name)
+	return data
+}
+
+func bulkFetchWire(n, size int) []byte {
+	body := bytes.Repeat([]byte("x"), size-2)
+	var b bytes.Buffer
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&b, "* %d FETCH (RFC822 {%d}\r\n%s\r\n)\r\n", i, size, body)
+	}
+	b.WriteString("ABCD0 OK Fetch completed.\r\n")
+	return b.Bytes()
+}
+
+func benchRead(b *testing.B, wire []byte, name string, check func([]Datum)) {
+	b.ReportAllocs()
+	b.SetBytes(int64(len(wire)))
+	for b.Loop() {
+		m := replayClient(b, wire)
+		check(readTagged(b, m, "ABCD0", name))
+	}
+}
+
+func BenchmarkReadBulkFetch(b *testing.B) {
+	wire := bulkFetchWire(10000, 4096)
+	benchRead(b, wire, "FETCH", func(d []Datum) {
+		if len(d) != 20000 {
+			b.Fatalf("%d data", len(d))
+		}
+	})
+}
+
+func BenchmarkReadLiteral20MiB(b *testing.B) {
+	wire := bulkFetchWire(1, 20<<20)
+	benchRead(b, wire, "FETCH", func(d []Datum) {
+		if len(d[0].Literal) != 20<<20 {
+			b.Fatalf("literal of %d bytes", len(d[0].Literal))
+		}
+	})
+}
+
+func BenchmarkReadSearch100k(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString("* SEARCH")
+	for i := 1; i <= 100000; i++ {
+		fmt.Fprintf(&sb, " %d", i)
+	}
+	sb.WriteString("\r\nABCD0 OK Search completed.\r\n")
+	benchRead(b, []byte(sb.String()), "SEARCH", func(d []Datum) {
+		if len(d) != 1 {
+			b.Fatalf("%d data", len(d))
+		}
+	})
+}
+
+func BenchmarkReadList10k(b *testing.B) {
+	var sb strings.Builder
+	for i := 1; i <= 10000; i++ {
+		fmt.Fprintf(&sb, "* LIST (\\HasNoChildren) \"/\" \"Folder %d\"\r\n", i)
+	}
+	sb.WriteString("ABCD0 OK List completed.\r\n")
+	benchRead(b, []byte(sb.String()), "LIST", func(d []Datum) {
+		if len(d) != 10000 {
+			b.Fatalf("%d data", len(d))
+		}
+	})
+}
+
+// maxAllocsPerFetch is the measured cost of reading one FETCH response
+// with a literal: the first line, the literal and the trailer.
+const maxAllocsPerFetch = 3
+
+func TestFetchResponseAllocations(t *testing.T) {
+	const n = 200
+	wire := bulkFetchWire(n, 4096)
+	m := replayClient(t, nil)
+	// Read the responses one by one so the store's growth is not counted.
+	m.untagged["FETCH"] = make([]Datum, 0, 2*n+2)
+	src := m.dt.transport.(*replayTransport)
+	src.r.Reset(wire)
+	allocs := testing.AllocsPerRun(n-1, func() {
+		if _, _, err := m.getResponse(); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs > maxAllocsPerFetch {
+		t.Errorf("reading one FETCH response with a literal costs %.1f allocations, want at most %d", allocs, maxAllocsPerFetch)
+	}
+}
+
+var _ io.Reader = (*replayTransport)(nil)
