@@ -50,8 +50,11 @@ type fakeConn struct {
 }
 
 // newFakeServer starts a fake server; with tlsConfig it speaks implicit TLS.
+// configure runs before the server goroutine starts: the fields a
+// connection reads before its first command (Welcome, OnConnect) must be
+// set there, since nothing orders a later write before the server's read.
 // It stops when the test ends and waits for its goroutines.
-func newFakeServer(t testing.TB, tlsConfig *tls.Config) *fakeServer {
+func newFakeServer(t testing.TB, tlsConfig *tls.Config, configure ...func(*fakeServer)) *fakeServer {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -63,6 +66,9 @@ func newFakeServer(t testing.TB, tlsConfig *tls.Config) *fakeServer {
 	s := &fakeServer{t: t, ln: ln, Welcome: "* OK IMAP4rev1", Handlers: map[string]func(*fakeConn, string, []string){}}
 	addr := ln.Addr().(*net.TCPAddr)
 	s.host, s.port = "127.0.0.1", addr.Port
+	for _, f := range configure {
+		f(s)
+	}
 	s.wg.Add(1)
 	go s.serve()
 	t.Cleanup(s.Close)

@@ -172,29 +172,10 @@ func (tr protoTransport) server(t *testing.T, configure ...func(*fakeServer)) *f
 	return protoStartServer(t, nil, configure...)
 }
 
-// protoStartServer is newFakeServer with configure applied before the
-// server goroutine starts. The fields a connection reads before its first
-// command (Welcome, OnConnect) must be set this way: set after the server
-// started, nothing orders the test's write before the server's read, and
-// the race detector reports it.
+// protoStartServer is newFakeServer for a *testing.T.
 func protoStartServer(t *testing.T, tlsConfig *tls.Config, configure ...func(*fakeServer)) *fakeServer {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if tlsConfig != nil {
-		ln = tls.NewListener(ln, tlsConfig)
-	}
-	s := &fakeServer{t: t, ln: ln, Welcome: "* OK IMAP4rev1", Handlers: map[string]func(*fakeConn, string, []string){}}
-	s.host, s.port = "127.0.0.1", ln.Addr().(*net.TCPAddr).Port
-	for _, f := range configure {
-		f(s)
-	}
-	s.wg.Add(1)
-	go s.serve()
-	t.Cleanup(s.Close)
-	return s
+	return newFakeServer(t, tlsConfig, configure...)
 }
 
 // connect makes a client for s as the matching constructor does; over TLS
