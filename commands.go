@@ -20,8 +20,7 @@ import (
 // ("" for none) and internal date (nil for none; anything
 // Time2Internaldate accepts). Bare CR and LF in message become CRLF.
 func (m *IMAP4) Append(mailbox, flags string, dateTime any, message []byte) (string, []Datum, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.begin()()
 	if mailbox == "" {
 		mailbox = "INBOX"
 	}
@@ -92,8 +91,7 @@ func normalizeCRLF(msg []byte) []byte {
 // authobject answering each server challenge; see AuthFunc. A reply other
 // than OK is an *Error with the server's text.
 func (m *IMAP4) Authenticate(mechanism string, authobject AuthFunc) (string, []Datum, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.begin()()
 	return m.authenticate(mechanism, authobject)
 }
 
@@ -123,31 +121,27 @@ func (m *IMAP4) authenticate(mechanism string, authobject AuthFunc) (string, []D
 // Capability asks for the server's capabilities. It does not change
 // Capabilities(), as in Python.
 func (m *IMAP4) Capability() (string, []Datum, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.begin()()
 	return m.untaggedCommand("CAPABILITY", "CAPABILITY", nil)
 }
 
 // Check asks the server to checkpoint the selected mailbox.
 func (m *IMAP4) Check() (string, []Datum, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.begin()()
 	return m.simple("CHECK")
 }
 
 // Close closes the selected mailbox, removing messages flagged \Deleted.
 // The state becomes AUTH even when the command fails, as in Python.
 func (m *IMAP4) Close() (string, []Datum, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.begin()()
 	defer func() { m.state = StateAuth }()
 	return m.simple("CLOSE")
 }
 
 // Copy copies the messages in messageSet to newMailbox.
 func (m *IMAP4) Copy(messageSet, newMailbox string) (string, []Datum, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.begin()()
 	mb, err := m.mailbox("Copy", "newMailbox", newMailbox, false)
 	if err != nil {
 		return "", nil, err
@@ -176,8 +170,7 @@ func (m *IMAP4) Unsubscribe(mailbox string) (string, []Datum, error) {
 }
 
 func (m *IMAP4) mailboxCommand(name, fn, mailbox string) (string, []Datum, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.begin()()
 	mb, err := m.mailbox(fn, "mailbox", mailbox, false)
 	if err != nil {
 		return "", nil, err
@@ -187,8 +180,7 @@ func (m *IMAP4) mailboxCommand(name, fn, mailbox string) (string, []Datum, error
 
 // Deleteacl removes every right of who on mailbox (RFC 4314).
 func (m *IMAP4) Deleteacl(mailbox, who string) (string, []Datum, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.begin()()
 	args, err := m.encodeArgs("Deleteacl", argMailbox("mailbox", mailbox), argAstring("who", who))
 	if err != nil {
 		return "", nil, err
@@ -200,8 +192,7 @@ func (m *IMAP4) Deleteacl(mailbox, who string) (string, []Datum, error) {
 // by spaces). Enabling UTF8=ACCEPT switches the connection to UTF-8 mode.
 // It fails at once when the server does not advertise ENABLE.
 func (m *IMAP4) Enable(capability string) (string, []Datum, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.begin()()
 	if !m.hasCapability("ENABLE") {
 		return "", nil, &Error{Msg: "Server does not support ENABLE"}
 	}
@@ -215,8 +206,7 @@ func (m *IMAP4) Enable(capability string) (string, []Datum, error) {
 // Expunge removes the messages flagged \Deleted; data lists the EXPUNGE
 // responses (message numbers) in the order received.
 func (m *IMAP4) Expunge() (string, []Datum, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.begin()()
 	return m.untaggedCommand("EXPUNGE", "EXPUNGE", nil)
 }
 
@@ -225,8 +215,7 @@ func (m *IMAP4) Expunge() (string, []Datum, error) {
 // Datum whose Literal holds it, followed by a KindBytes Datum with the rest
 // of the response.
 func (m *IMAP4) Fetch(messageSet, messageParts string) (string, []Datum, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.begin()()
 	return m.untaggedCommand("FETCH", "FETCH", []arg{raw(messageSet), fetchParts(messageParts)})
 }
 
@@ -241,8 +230,7 @@ func (m *IMAP4) Myrights(mailbox string) (string, []Datum, error) {
 }
 
 func (m *IMAP4) mailboxQuery(name, fn, resp, mailbox string) (string, []Datum, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.begin()()
 	mb, err := m.mailbox(fn, "mailbox", mailbox, false)
 	if err != nil {
 		return "", nil, err
@@ -253,8 +241,7 @@ func (m *IMAP4) mailboxQuery(name, fn, resp, mailbox string) (string, []Datum, e
 // Getannotation returns annotations (the ANNOTATEMORE draft); entry and
 // attribute are sent as given.
 func (m *IMAP4) Getannotation(mailbox, entry, attribute string) (string, []Datum, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.begin()()
 	mb, err := m.mailbox("Getannotation", "mailbox", mailbox, false)
 	if err != nil {
 		return "", nil, err
@@ -264,8 +251,7 @@ func (m *IMAP4) Getannotation(mailbox, entry, attribute string) (string, []Datum
 
 // Getquota returns the usage and limits of a quota root (RFC 2087).
 func (m *IMAP4) Getquota(root string) (string, []Datum, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.begin()()
 	r, err := m.astring("Getquota", "root", root)
 	if err != nil {
 		return "", nil, err
@@ -276,8 +262,7 @@ func (m *IMAP4) Getquota(root string) (string, []Datum, error) {
 // Getquotaroot returns the quota roots of mailbox and their quotas, as
 // Python's [[QUOTAROOT responses], [QUOTA responses]] (in that order).
 func (m *IMAP4) Getquotaroot(mailbox string) (string, [][]Datum, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.begin()()
 	mb, err := m.mailbox("Getquotaroot", "mailbox", mailbox, false)
 	if err != nil {
 		return "", nil, err
@@ -304,8 +289,7 @@ func (m *IMAP4) Lsub(directory, pattern string) (string, []Datum, error) {
 }
 
 func (m *IMAP4) listCommand(name, fn, directory, pattern string) (string, []Datum, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.begin()()
 	if pattern == "" {
 		pattern = "*"
 	}
@@ -320,8 +304,7 @@ func (m *IMAP4) listCommand(name, fn, directory, pattern string) (string, []Datu
 // sent as a quoted string. A reply other than OK is an *Error with the
 // server's text.
 func (m *IMAP4) Login(user, password string) (string, []Datum, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.begin()()
 	u, err := m.astring("Login", "user", user)
 	if err != nil {
 		return "", nil, err
@@ -346,8 +329,7 @@ func (m *IMAP4) Login(user, password string) (string, []Datum, error) {
 // LoginCramMD5 authenticates with CRAM-MD5 (RFC 2195): Python's
 // login_cram_md5.
 func (m *IMAP4) LoginCramMD5(user, password string) (string, []Datum, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.begin()()
 	return m.authenticate("CRAM-MD5", func(challenge []byte) ([]byte, error) {
 		mac := hmac.New(md5.New, []byte(password))
 		mac.Write(challenge)
@@ -360,8 +342,7 @@ func (m *IMAP4) LoginCramMD5(user, password string) (string, []Datum, error) {
 // command fails. Calling Logout again returns an *AbortError, so
 // "defer m.Logout()" is safe after an explicit Logout.
 func (m *IMAP4) Logout() (string, []Datum, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.begin()()
 	m.state = StateLogout
 	typ, dat, err := m.simple("LOGOUT")
 	m.shutdown()
@@ -370,16 +351,14 @@ func (m *IMAP4) Logout() (string, []Datum, error) {
 
 // Namespace returns the server's namespaces (RFC 2342).
 func (m *IMAP4) Namespace() (string, []Datum, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.begin()()
 	return m.untaggedCommand("NAMESPACE", "NAMESPACE", nil)
 }
 
 // Noop does nothing but lets the server send pending updates, which go to
 // the untagged store (see Response).
 func (m *IMAP4) Noop() (string, []Datum, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.begin()()
 	if m.debug >= 3 {
 		m.dumpUntagged()
 	}
@@ -389,15 +368,13 @@ func (m *IMAP4) Noop() (string, []Datum, error) {
 // Partial fetches part of a message with the obsolete IMAP2bis PARTIAL
 // command; all arguments are sent as given.
 func (m *IMAP4) Partial(messageNum, messagePart, start, length string) (string, []Datum, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.begin()()
 	return m.untaggedCommand("PARTIAL", "FETCH", []arg{raw(messageNum), raw(messagePart), raw(start), raw(length)})
 }
 
 // Proxyauth assumes the identity of user (administrators only).
 func (m *IMAP4) Proxyauth(user string) (string, []Datum, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.begin()()
 	u, err := m.astring("Proxyauth", "user", user)
 	if err != nil {
 		return "", nil, err
@@ -407,8 +384,7 @@ func (m *IMAP4) Proxyauth(user string) (string, []Datum, error) {
 
 // Rename renames oldMailbox to newMailbox.
 func (m *IMAP4) Rename(oldMailbox, newMailbox string) (string, []Datum, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.begin()()
 	args, err := m.encodeArgs("Rename", argMailbox("oldMailbox", oldMailbox), argMailbox("newMailbox", newMailbox))
 	if err != nil {
 		return "", nil, err
@@ -420,8 +396,7 @@ func (m *IMAP4) Rename(oldMailbox, newMailbox string) (string, []Datum, error) {
 // CHARSET argument); criteria are sent as given. data is one KindBytes
 // Datum of space-separated message numbers, empty when nothing matched.
 func (m *IMAP4) Search(charset string, criteria ...string) (string, []Datum, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.begin()()
 	args := make([]arg, 0, len(criteria)+2)
 	if charset != "" {
 		if m.utf8 {
@@ -445,8 +420,7 @@ func (m *IMAP4) Search(charset string, criteria ...string) (string, []Datum, err
 // response is dropped first. If the server answers READ-ONLY to a
 // read-write select, Select returns a *ReadOnlyError.
 func (m *IMAP4) Select(mailbox string, readonly bool) (string, []Datum, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.begin()()
 	if mailbox == "" {
 		mailbox = "INBOX"
 	}
@@ -483,8 +457,7 @@ func (m *IMAP4) Select(mailbox string, readonly bool) (string, []Datum, error) {
 
 // Setacl sets the rights what of identifier who on mailbox (RFC 4314).
 func (m *IMAP4) Setacl(mailbox, who, what string) (string, []Datum, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.begin()()
 	args, err := m.encodeArgs("Setacl", argMailbox("mailbox", mailbox), argAstring("who", who), argAstring("what", what))
 	if err != nil {
 		return "", nil, err
@@ -495,8 +468,7 @@ func (m *IMAP4) Setacl(mailbox, who, what string) (string, []Datum, error) {
 // Setannotation sets annotations (the ANNOTATEMORE draft); args after the
 // mailbox are sent as given.
 func (m *IMAP4) Setannotation(mailbox string, args ...string) (string, []Datum, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.begin()()
 	mb, err := m.mailbox("Setannotation", "mailbox", mailbox, false)
 	if err != nil {
 		return "", nil, err
@@ -511,8 +483,7 @@ func (m *IMAP4) Setannotation(mailbox string, args ...string) (string, []Datum, 
 // Setquota sets the resource limits of a quota root, e.g. "(STORAGE 512)";
 // parentheses are added when missing.
 func (m *IMAP4) Setquota(root, limits string) (string, []Datum, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.begin()()
 	r, err := m.astring("Setquota", "root", root)
 	if err != nil {
 		return "", nil, err
@@ -523,8 +494,7 @@ func (m *IMAP4) Setquota(root, limits string) (string, []Datum, error) {
 // Sort sorts the messages matching searchCriteria (RFC 5256). Parentheses
 // are added to sortCriteria when missing; charset "" leaves it out.
 func (m *IMAP4) Sort(sortCriteria, charset string, searchCriteria ...string) (string, []Datum, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.begin()()
 	args, err := m.sortArgs("Sort", parenList(sortCriteria), charset, searchCriteria)
 	if err != nil {
 		return "", nil, err
@@ -535,8 +505,7 @@ func (m *IMAP4) Sort(sortCriteria, charset string, searchCriteria ...string) (st
 // Thread threads the messages matching searchCriteria with algorithm (RFC
 // 5256); charset "" leaves it out.
 func (m *IMAP4) Thread(algorithm, charset string, searchCriteria ...string) (string, []Datum, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.begin()()
 	args, err := m.sortArgs("Thread", raw(algorithm), charset, searchCriteria)
 	if err != nil {
 		return "", nil, err
@@ -562,8 +531,7 @@ func (m *IMAP4) sortArgs(fn string, first arg, charset string, criteria []string
 // Status asks for the status items names (e.g. "(MESSAGES UIDNEXT)") of
 // mailbox; parentheses are added when missing.
 func (m *IMAP4) Status(mailbox, names string) (string, []Datum, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.begin()()
 	mb, err := m.mailbox("Status", "mailbox", mailbox, false)
 	if err != nil {
 		return "", nil, err
@@ -575,8 +543,7 @@ func (m *IMAP4) Status(mailbox, names string) (string, []Datum, error) {
 // FLAGS, +FLAGS or -FLAGS, optionally with .SILENT; parentheses are added
 // to flags when missing. data is the FETCH responses.
 func (m *IMAP4) Store(messageSet, command, flags string) (string, []Datum, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.begin()()
 	return m.untaggedCommand("STORE", "FETCH", []arg{raw(messageSet), raw(command), parenList(flags)})
 }
 
@@ -585,8 +552,7 @@ func (m *IMAP4) Store(messageSet, command, flags string) (string, []Datum, error
 // the command's own method encodes them. data is the SEARCH, SORT or THREAD
 // responses for those commands and the FETCH responses for all others.
 func (m *IMAP4) Uid(command string, args ...string) (string, []Datum, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.begin()()
 	command = strings.ToUpper(command)
 	if _, ok := m.allowedStates(command); !ok {
 		return "", nil, &Error{Msg: "Unknown IMAP4 UID command: " + pyStrRepr(command)}
@@ -655,8 +621,7 @@ func unpackMessage(want, got int) string {
 // Unselect leaves the selected mailbox without expunging (RFC 3691). The
 // state becomes AUTH even when the command fails, as in Python.
 func (m *IMAP4) Unselect() (string, []Datum, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.begin()()
 	defer func() { m.state = StateAuth }()
 	return m.simple("UNSELECT")
 }
@@ -666,8 +631,7 @@ func (m *IMAP4) Unselect() (string, []Datum, error) {
 // current state from then on, on this connection only (CPython changes a
 // process-wide table).
 func (m *IMAP4) Xatom(name string, args ...string) (string, []Datum, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.begin()()
 	name = strings.ToUpper(name)
 	if !isAtom(name, false) || name == "" {
 		return "", nil, &ArgumentError{Func: "Xatom", Arg: "name", Msg: "command name must be an atom: " + pyStrRepr(name)}
@@ -689,8 +653,7 @@ func (m *IMAP4) Xatom(name string, args ...string) (string, []Datum, error) {
 // ask for them when there are none; data is [None] when there are still
 // none.
 func (m *IMAP4) Recent() (string, []Datum, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.begin()()
 	typ, dat := m.untaggedResponse("OK", []Datum{{}}, "RECENT")
 	if truthy(dat[len(dat)-1]) {
 		return typ, dat, nil
@@ -712,8 +675,7 @@ func truthy(d Datum) bool {
 // (e.g. "EXISTS", "FLAGS", "UIDVALIDITY"): (code, data), with data [None]
 // when there are none. As in Python, Response("NO") never clears anything.
 func (m *IMAP4) Response(code string) (string, []Datum) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.begin()()
 	return m.untaggedResponse(code, []Datum{{}}, strings.ToUpper(code))
 }
 

@@ -34,8 +34,7 @@ type Idler struct {
 // Unlike CPython, a duration also works on IMAP4_stream connections, whose
 // pipes support deadlines here.
 func (m *IMAP4) Idle(duration time.Duration) (*Idler, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.begin()()
 	if !m.hasCapability("IDLE") {
 		return nil, &Error{Msg: "Server does not support IMAP4 IDLE"}
 	}
@@ -142,9 +141,9 @@ func (i *Idler) pop(deadline time.Time, useDeadline bool) (idleResponse, bool) {
 		if useDeadline && !deadline.IsZero() && !time.Now().Before(deadline) {
 			return idleResponse{}, false
 		}
-		m.dt.until = deadline
+		m.dt.waiting, m.dt.until = true, deadline
 		_, _, err := m.getResponse()
-		m.dt.until = time.Time{}
+		m.dt.waiting, m.dt.until = false, time.Time{}
 		if err == errWaitTimeout {
 			return idleResponse{}, false
 		}

@@ -15,6 +15,7 @@ package imaplib
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"crypto/tls"
 	"encoding/base64"
 	"fmt"
@@ -190,7 +191,18 @@ func WithMaxUntaggedSize(n int64) Option {
 // IMAP4 is a connection to an IMAP4rev1 server: Python's imaplib.IMAP4.
 // Make one with New, IMAP4_SSL or IMAP4_stream and end it with Logout.
 // Commands from several goroutines are sent one at a time.
+//
+// With and WithContext return views of the same connection whose commands
+// take options (Python's keyword arguments such as uid=True) or a context;
+// the view shares everything else with the IMAP4 it came from.
 type IMAP4 struct {
+	*session
+	call callOptions
+}
+
+// session is the state of one connection, shared by an IMAP4 and every
+// view of it.
+type session struct {
 	mu   sync.Mutex
 	opts options
 
@@ -228,6 +240,8 @@ type IMAP4 struct {
 	tlsEstablished bool
 	extraCommands  map[string][]string
 	wbuf           []byte
+
+	active context.Context // the running command's context, if any
 
 	idleCapture bool
 	idleQueue   []idleResponse
@@ -276,7 +290,7 @@ func newIMAP4(host string, port, defPort int, opts []Option) (*IMAP4, error) {
 	if port < 0 || port > 65535 {
 		return nil, &ArgumentError{Func: "New", Arg: "port", Msg: "port must be 0-65535, got " + strconv.Itoa(port)}
 	}
-	m := &IMAP4{opts: o, debug: o.debug, host: host, port: port, state: StateLogout}
+	m := &IMAP4{session: &session{opts: o, debug: o.debug, host: host, port: port, state: StateLogout}}
 	m.tagged = make(map[string]*taggedResult)
 	m.untagged = make(map[string][]Datum)
 	return m, nil
@@ -320,43 +334,6 @@ func (m *IMAP4) setTransport(conn net.Conn, tr transport) {
 }
 
 const readBufferSize = 64 << 10
-
-// deadlineTransport gives every read and write its own deadline when the
-// connection has a timeout, the way a Python socket timeout bounds each
-// blocking call rather than a whole command; until, when set, ends reads
-// at that time instead (IDLE's wait for the next response).
-type deadlineTransport struct {
-	transport
-	timeout time.Duration
-	until   time.Time
-	armed   bool // a read deadline is in force
-}
-
-func (t *deadlineTransport) Read(p []byte) (int, error) {
-	var dl time.Time
-	switch {
-	case !t.until.IsZero():
-		dl = t.until
-	case t.timeout > 0:
-		dl = time.Now().Add(t.timeout)
-	}
-	if !dl.IsZero() || t.armed {
-		if err := t.SetReadDeadline(dl); err != nil {
-			return 0, err
-		}
-		t.armed = !dl.IsZero()
-	}
-	return t.transport.Read(p)
-}
-
-func (t *deadlineTransport) Write(p []byte) (int, error) {
-	if t.timeout > 0 {
-		if err := t.SetWriteDeadline(time.Now().Add(t.timeout)); err != nil {
-			return 0, err
-		}
-	}
-	return t.transport.Write(p)
-}
 
 // connect is Python's _connect: greeting, state, capabilities, protocol
 // version. On failure the transport is shut down.
@@ -537,6 +514,11 @@ func (m *IMAP4) command(name string, args []arg, lit *literal) (string, error) {
 	if err := m.usable(); err != nil {
 		return "", err
 	}
+	if m.active != nil {
+		if err := m.active.Err(); err != nil {
+			return "", &AbortError{Msg: "command not sent: " + err.Error(), Err: err}
+		}
+	}
 
 	tag := m.newTag()
 	w := append(m.wbuf[:0], tag...)
@@ -620,7 +602,7 @@ func (m *IMAP4) newTag() string {
 // send writes b to the server; a failure retires the connection.
 func (m *IMAP4) send(b []byte) error {
 	if _, err := m.tr.Write(b); err != nil {
-		return m.fail(&AbortError{Msg: "socket error: " + err.Error(), Err: err})
+		return m.ioFailure(err)
 	}
 	return nil
 }

@@ -226,7 +226,7 @@ func TestAstring(t *testing.T) { // test_astring
 
 	// In UTF-8 mode a non-ASCII name is only allowed in a quoted string,
 	// never in an atom (RFC 6855): str and bytes alike.
-	utf8Mode := &IMAP4{utf8: true}
+	utf8Mode := &IMAP4{session: &session{utf8: true}}
 	for _, in := range []string{"Entwürfe", "Entw\xc3\xbcrfe"} {
 		a, err := utf8Mode.astring("Select", "mailbox", in)
 		if err != nil || string(a.b) != `"Entwürfe"` {
@@ -234,7 +234,7 @@ func TestAstring(t *testing.T) { // test_astring
 		}
 	}
 	// In ASCII mode Python's bytes(arg, 'ascii') raises UnicodeEncodeError.
-	_, err := (&IMAP4{}).astring("Login", "user", "Entwürfe")
+	_, err := (&IMAP4{session: &session{}}).astring("Login", "user", "Entwürfe")
 	var ae *ArgumentError
 	if !errors.As(err, &ae) || ae.Msg != `'ascii' codec can't encode character '\xfc' in position 4: ordinal not in range(128)` {
 		t.Errorf("ascii mode _astring(non-ASCII) = %v", err)
@@ -272,12 +272,12 @@ func TestListMailbox(t *testing.T) { // test_list_mailbox
 	}
 	// A non-ASCII pattern is sent as modified UTF-7; the wildcards keep
 	// their meaning (CPython 3.16, gh-49555).
-	a, err := (&IMAP4{}).mailbox("List", "pattern", "Entwürfe/%", true)
+	a, err := (&IMAP4{session: &session{}}).mailbox("List", "pattern", "Entwürfe/%", true)
 	if err != nil || string(a.b) != "Entw&APw-rfe/%" {
 		t.Errorf("ascii mode _list_mailbox('Entwürfe/%%') = %q, %v; want %q", a.b, err, "Entw&APw-rfe/%")
 	}
 	// Under UTF8=ACCEPT the name is sent as UTF-8 in a quoted string.
-	a, err = (&IMAP4{utf8: true}).mailbox("List", "pattern", "Entwürfe/%", true)
+	a, err = (&IMAP4{session: &session{utf8: true}}).mailbox("List", "pattern", "Entwürfe/%", true)
 	if err != nil || string(a.b) != `"Entwürfe/%"` {
 		t.Errorf("utf-8 mode _list_mailbox('Entwürfe/%%') = %q, %v; want %q", a.b, err, `"Entwürfe/%"`)
 	}

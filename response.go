@@ -178,7 +178,7 @@ func (m *IMAP4) readLine() ([]byte, error) {
 	acc := append(m.partial, line...)
 	m.partial = nil
 	for err != nil {
-		if !m.dt.until.IsZero() && errors.Is(err, os.ErrDeadlineExceeded) {
+		if m.dt.waiting && errors.Is(err, os.ErrDeadlineExceeded) && m.ctxErr() == nil {
 			// Keep what arrived: the rest of the line comes later.
 			m.partial = acc
 			return nil, errWaitTimeout
@@ -207,6 +207,15 @@ var errWaitTimeout = errors.New("imaplib: no response within the wait")
 func (m *IMAP4) readErr(err error) error {
 	if err == io.EOF {
 		return nil
+	}
+	return m.ioFailure(err)
+}
+
+// ioFailure retires the connection after a read or write failed, naming
+// the command's context as the cause when it ended the command.
+func (m *IMAP4) ioFailure(err error) error {
+	if cerr := m.ctxErr(); cerr != nil {
+		return m.fail(&AbortError{Msg: "socket error: command interrupted: " + cerr.Error(), Err: cerr})
 	}
 	return m.fail(&AbortError{Msg: "socket error: " + err.Error(), Err: err})
 }
@@ -267,7 +276,7 @@ func (m *IMAP4) readLiteral(n int64) ([]byte, error) {
 			if err == io.EOF || err == io.ErrUnexpectedEOF {
 				return nil, m.fail(&AbortError{Msg: "socket error: EOF", Err: io.ErrUnexpectedEOF})
 			}
-			return nil, m.fail(&AbortError{Msg: "socket error: " + err.Error(), Err: err})
+			return nil, m.ioFailure(err)
 		}
 		if got == size {
 			return buf, nil

@@ -54,8 +54,7 @@ func (m *IMAP4) tlsConfigFrom(c *tls.Config, host string) *tls.Config {
 // in the path), and a failed handshake leaves the connection closed, never
 // usable in plaintext.
 func (m *IMAP4) Starttls(config *tls.Config) (string, []Datum, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.begin()()
 	if m.tlsEstablished {
 		return "", nil, &AbortError{Msg: "TLS session already established"}
 	}
