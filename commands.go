@@ -18,7 +18,8 @@ import (
 
 // Append adds message to mailbox ("" means INBOX) with the given flags
 // ("" for none) and internal date (nil for none; anything
-// Time2Internaldate accepts). Bare CR and LF in message become CRLF.
+// Time2Internaldate accepts). Bare CR and LF in message become CRLF,
+// unless the view is With(KeepLineEndings).
 func (m *IMAP4) Append(mailbox, flags string, dateTime any, message []byte) (string, []Datum, error) {
 	defer m.begin()()
 	if mailbox == "" {
@@ -40,7 +41,10 @@ func (m *IMAP4) Append(mailbox, flags string, dateTime any, message []byte) (str
 		}
 		dt = raw(s)
 	}
-	tag, err := m.command("APPEND", []arg{mb, fl, dt}, &literal{data: normalizeCRLF(message)})
+	if !m.call.keepEndings {
+		message = normalizeCRLF(message)
+	}
+	tag, err := m.command("APPEND", []arg{mb, fl, dt}, &literal{data: message})
 	if err != nil {
 		return "", nil, err
 	}
@@ -106,6 +110,11 @@ func (m *IMAP4) authenticate(mechanism string, authobject AuthFunc) (string, []D
 	}
 	typ, dat, err := m.commandComplete("AUTHENTICATE", tag)
 	if err != nil {
+		// RFC 3501 has the server answer an aborted exchange with BAD: the
+		// authobject's error is the cause of that *Error too.
+		if e, ok := err.(*Error); ok && e.Err == nil && m.authErr != nil {
+			e.Err = m.authErr
+		}
 		return "", nil, err
 	}
 	if typ != "OK" {
@@ -139,14 +148,34 @@ func (m *IMAP4) Close() (string, []Datum, error) {
 	return m.simple("CLOSE")
 }
 
-// Copy copies the messages in messageSet to newMailbox.
+// Copy copies the messages in messageSet to newMailbox. Through
+// With(UID) it copies by UID and returns the tagged reply (Python 3.16's
+// uid=True), where Uid("COPY", ...) returns [None].
 func (m *IMAP4) Copy(messageSet, newMailbox string) (string, []Datum, error) {
 	defer m.begin()()
-	mb, err := m.mailbox("Copy", "newMailbox", newMailbox, false)
+	return m.copyOrMove("COPY", "Copy", messageSet, newMailbox)
+}
+
+// Move moves the messages in messageSet to newMailbox (RFC 6851), with
+// UIDs through With(UID); it returns the tagged reply. As in CPython 3.16
+// there is no fallback to COPY, STORE and EXPUNGE.
+func (m *IMAP4) Move(messageSet, newMailbox string) (string, []Datum, error) {
+	defer m.begin()()
+	return m.copyOrMove("MOVE", "Move", messageSet, newMailbox)
+}
+
+func (m *IMAP4) copyOrMove(name, fn, messageSet, newMailbox string) (string, []Datum, error) {
+	mb, err := m.mailbox(fn, "newMailbox", newMailbox, false)
 	if err != nil {
 		return "", nil, err
 	}
-	return m.simple("COPY", raw(messageSet), mb)
+	if m.call.uid {
+		if err := m.checkState(name); err != nil {
+			return "", nil, err
+		}
+		return m.simple("UID", raw(name), raw(messageSet), mb)
+	}
+	return m.simple(name, raw(messageSet), mb)
 }
 
 // Create creates mailbox.
@@ -204,19 +233,59 @@ func (m *IMAP4) Enable(capability string) (string, []Datum, error) {
 }
 
 // Expunge removes the messages flagged \Deleted; data lists the EXPUNGE
-// responses (message numbers) in the order received.
-func (m *IMAP4) Expunge() (string, []Datum, error) {
+// responses (message numbers) in the order received. Through With(UID) it
+// removes only the messages of one UID set (RFC 4315's UID EXPUNGE), which
+// must then be given, as Python 3.16's expunge(message_set, uid=True).
+func (m *IMAP4) Expunge(messageSet ...string) (string, []Datum, error) {
 	defer m.begin()()
+	switch {
+	case len(messageSet) > 1:
+		return "", nil, &ArgumentError{Func: "Expunge", Arg: "messageSet", Msg: "Expunge takes at most one message set"}
+	case len(messageSet) == 1 && !m.call.uid:
+		return "", nil, &Error{Msg: "EXPUNGE takes a message set only with uid=True (UID EXPUNGE)"}
+	case len(messageSet) == 0 && m.call.uid:
+		return "", nil, &Error{Msg: "UID EXPUNGE requires a message set"}
+	case m.call.uid:
+		if err := m.checkState("EXPUNGE"); err != nil {
+			return "", nil, err
+		}
+		return m.untaggedCommand("UID", "EXPUNGE", []arg{raw("EXPUNGE"), raw(messageSet[0])})
+	}
 	return m.untaggedCommand("EXPUNGE", "EXPUNGE", nil)
 }
 
 // Fetch fetches messageParts (e.g. "(RFC822)", "FLAGS", or a macro such as
 // "ALL") of the messages in messageSet. A body arrives as a KindTuple
 // Datum whose Literal holds it, followed by a KindBytes Datum with the rest
-// of the response.
+// of the response. With(UID) fetches by UID; With(Params(...)) fills the
+// placeholders of messageParts.
 func (m *IMAP4) Fetch(messageSet, messageParts string) (string, []Datum, error) {
 	defer m.begin()()
-	return m.untaggedCommand("FETCH", "FETCH", []arg{raw(messageSet), fetchParts(messageParts)})
+	parts, err := m.withParams("Fetch", []string{messageParts})
+	if err != nil {
+		return "", nil, err
+	}
+	return m.uidCapable("FETCH", "FETCH", []arg{raw(messageSet), fetchParts(parts[0])})
+}
+
+// uidCapable runs name, or UID name when the view asks for UIDs, and
+// returns the untagged responses resp.
+func (m *IMAP4) uidCapable(name, resp string, args []arg) (string, []Datum, error) {
+	if !m.call.uid {
+		return m.untaggedCommand(name, resp, args)
+	}
+	if err := m.checkState(name); err != nil {
+		return "", nil, err
+	}
+	return m.untaggedCommand("UID", resp, append([]arg{raw(name)}, args...))
+}
+
+// withParams substitutes the view's Params into args, if it has any.
+func (m *IMAP4) withParams(fn string, args []string) ([]string, error) {
+	if !m.call.hasParams {
+		return args, nil
+	}
+	return m.substitute(fn, args, m.call.params)
 }
 
 // Getacl returns the ACL of mailbox (RFC 4314).
@@ -393,8 +462,12 @@ func (m *IMAP4) Rename(oldMailbox, newMailbox string) (string, []Datum, error) {
 }
 
 // Search searches the selected mailbox. charset "" is Python's None (no
-// CHARSET argument); criteria are sent as given. data is one KindBytes
-// Datum of space-separated message numbers, empty when nothing matched.
+// CHARSET argument). criteria are sent as given, except that text is
+// encoded to charset when one is named (CPython 3.16, gh-153494): a
+// criterion that is not valid UTF-8 is taken to be encoded already. data
+// is one KindBytes Datum of space-separated message numbers, empty when
+// nothing matched. With(UID) searches by UID; With(Params(...)) fills
+// placeholders.
 func (m *IMAP4) Search(charset string, criteria ...string) (string, []Datum, error) {
 	defer m.begin()()
 	args := make([]arg, 0, len(criteria)+2)
@@ -408,10 +481,27 @@ func (m *IMAP4) Search(charset string, criteria ...string) (string, []Datum, err
 		}
 		args = append(args, raw("CHARSET"), cs)
 	}
-	for _, c := range criteria {
-		args = append(args, raw(c))
+	crit, err := m.criteria("Search", charset, criteria)
+	if err != nil {
+		return "", nil, err
 	}
-	return m.untaggedCommand("SEARCH", "SEARCH", args)
+	return m.uidCapable("SEARCH", "SEARCH", append(args, crit...))
+}
+
+// criteria applies the view's Params to search criteria and encodes their
+// text to charset.
+func (m *IMAP4) criteria(fn, charset string, criteria []string) ([]arg, error) {
+	criteria, err := m.withParams(fn, criteria)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]arg, len(criteria))
+	for i, c := range criteria {
+		if out[i], err = m.encodeCriterion(fn, charset, c); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // Select selects mailbox ("" means INBOX), or examines it read-only when
@@ -492,25 +582,28 @@ func (m *IMAP4) Setquota(root, limits string) (string, []Datum, error) {
 }
 
 // Sort sorts the messages matching searchCriteria (RFC 5256). Parentheses
-// are added to sortCriteria when missing; charset "" leaves it out.
+// are added to sortCriteria when missing; charset "" leaves it out, and
+// criteria text is encoded to it as for Search. With(UID) and
+// With(Params(...)) work as for Search.
 func (m *IMAP4) Sort(sortCriteria, charset string, searchCriteria ...string) (string, []Datum, error) {
 	defer m.begin()()
 	args, err := m.sortArgs("Sort", parenList(sortCriteria), charset, searchCriteria)
 	if err != nil {
 		return "", nil, err
 	}
-	return m.untaggedCommand("SORT", "SORT", args)
+	return m.uidCapable("SORT", "SORT", args)
 }
 
 // Thread threads the messages matching searchCriteria with algorithm (RFC
-// 5256); charset "" leaves it out.
+// 5256); charset "" leaves it out, and criteria are encoded as for Search.
+// With(UID) and With(Params(...)) work as for Search.
 func (m *IMAP4) Thread(algorithm, charset string, searchCriteria ...string) (string, []Datum, error) {
 	defer m.begin()()
 	args, err := m.sortArgs("Thread", raw(algorithm), charset, searchCriteria)
 	if err != nil {
 		return "", nil, err
 	}
-	return m.untaggedCommand("THREAD", "THREAD", args)
+	return m.uidCapable("THREAD", "THREAD", args)
 }
 
 func (m *IMAP4) sortArgs(fn string, first arg, charset string, criteria []string) ([]arg, error) {
@@ -522,10 +615,11 @@ func (m *IMAP4) sortArgs(fn string, first arg, charset string, criteria []string
 		}
 		args = append(args, cs)
 	}
-	for _, c := range criteria {
-		args = append(args, raw(c))
+	crit, err := m.criteria(fn, charset, criteria)
+	if err != nil {
+		return nil, err
 	}
-	return args, nil
+	return append(args, crit...), nil
 }
 
 // Status asks for the status items names (e.g. "(MESSAGES UIDNEXT)") of
@@ -541,10 +635,11 @@ func (m *IMAP4) Status(mailbox, names string) (string, []Datum, error) {
 
 // Store changes the flags of the messages in messageSet. command is
 // FLAGS, +FLAGS or -FLAGS, optionally with .SILENT; parentheses are added
-// to flags when missing. data is the FETCH responses.
+// to flags when missing (FlagList builds them). data is the FETCH
+// responses. With(UID) stores by UID.
 func (m *IMAP4) Store(messageSet, command, flags string) (string, []Datum, error) {
 	defer m.begin()()
-	return m.untaggedCommand("STORE", "FETCH", []arg{raw(messageSet), raw(command), parenList(flags)})
+	return m.uidCapable("STORE", "FETCH", []arg{raw(messageSet), raw(command), parenList(flags)})
 }
 
 // Uid runs command (COPY, FETCH, MOVE, SEARCH, SORT, STORE, THREAD or
@@ -558,6 +653,10 @@ func (m *IMAP4) Uid(command string, args ...string) (string, []Datum, error) {
 		return "", nil, &Error{Msg: "Unknown IMAP4 UID command: " + pyStrRepr(command)}
 	}
 	if err := m.checkState(command); err != nil {
+		return "", nil, err
+	}
+	args, err := m.withParams("Uid", args)
+	if err != nil {
 		return "", nil, err
 	}
 	encoded, err := m.uidArgs(command, args)
@@ -705,4 +804,38 @@ func (m *IMAP4) encodeArgs(fn string, specs ...argSpec) ([]arg, error) {
 		}
 	}
 	return out, nil
+}
+
+// ID sends the client's identification (RFC 2971) and returns the
+// server's ID response, as Python 3.16's id(). fields are name, value
+// pairs, each sent as a quoted string: ID("name", "myapp", "version",
+// "1.0"). With no fields it sends ID NIL.
+func (m *IMAP4) ID(fields ...string) (string, []Datum, error) {
+	defer m.begin()()
+	if len(fields)%2 != 0 {
+		return "", nil, &ArgumentError{Func: "ID", Arg: "fields", Msg: "ID takes name, value pairs: got an odd number of strings"}
+	}
+	if len(fields) == 0 {
+		return m.untaggedCommand("ID", "ID", []arg{raw("NIL")})
+	}
+	quoted := make([]string, len(fields))
+	for i, f := range fields {
+		if err := m.checkEncodable("ID", "fields", f); err != nil {
+			return "", nil, err
+		}
+		quoted[i] = quoteString(f)
+	}
+	return m.untaggedCommand("ID", "ID", []arg{raw("(" + strings.Join(quoted, " ") + ")")})
+}
+
+// LoginPlain authenticates with SASL PLAIN (RFC 4616), as Python 3.16's
+// login_plain: unlike Login it carries UTF-8 user names and passwords. A
+// NUL in either is an *ArgumentError and nothing is sent.
+func (m *IMAP4) LoginPlain(user, password string) (string, []Datum, error) {
+	defer m.begin()()
+	resp, err := plainResponse("", user, password)
+	if err != nil {
+		return "", nil, &ArgumentError{Func: "LoginPlain", Msg: err.Error()}
+	}
+	return m.authenticate("PLAIN", func([]byte) ([]byte, error) { return resp, nil })
 }

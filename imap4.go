@@ -483,6 +483,7 @@ func (m *IMAP4) checkState(name string) error {
 type arg struct {
 	b      []byte
 	secret bool
+	bytes  bool // already encoded (e.g. to a search charset): not text
 }
 
 // literal is the data that follows a command line after the server's
@@ -509,6 +510,13 @@ func (m *IMAP4) command(name string, args []arg, lit *literal) (string, error) {
 	for _, a := range args {
 		if bytes.ContainsAny(a.b, "\x00\r\n") {
 			return "", &ArgumentError{Func: name, Msg: "NUL, CR and LF not allowed in commands"}
+		}
+		// Python encodes a str argument with the connection's encoding,
+		// ASCII until UTF8=ACCEPT is enabled.
+		if !a.bytes {
+			if err := m.checkEncodable(name, "", string(a.b)); err != nil {
+				return "", err
+			}
 		}
 	}
 	if err := m.usable(); err != nil {

@@ -2,6 +2,8 @@ package imaplib
 
 import (
 	"fmt"
+
+	"golang.org/x/text/encoding/ianaindex"
 	"strings"
 	"unicode/utf8"
 )
@@ -112,7 +114,8 @@ func fetchParts(s string) arg {
 // checkEncodable refuses non-ASCII text outside UTF-8 mode, where Python
 // raises UnicodeEncodeError. Its message is Python's.
 func (m *IMAP4) checkEncodable(fn, name, s string) error {
-	if m.utf8 {
+	// Text that is not valid UTF-8 stands for Python bytes, sent as given.
+	if m.utf8 || !utf8.ValidString(s) {
 		return nil
 	}
 	pos, first, last := 0, -1, -1
@@ -150,4 +153,36 @@ func pyCharRepr(r rune) string {
 		return fmt.Sprintf(`'\u%04x'`, r)
 	}
 	return fmt.Sprintf(`'\U%08x'`, r)
+}
+
+// encodeCriterion encodes one search criterion. ASCII goes out as it is;
+// text is encoded to charset when one is named (CPython 3.16, gh-153494),
+// sent as UTF-8 in UTF-8 mode, and otherwise refused as Python refuses a
+// non-ASCII str; a string that is not valid UTF-8 is taken to be bytes
+// already in the caller's charset and sent as it is.
+func (m *IMAP4) encodeCriterion(fn, charset, c string) (arg, error) {
+	if m.utf8 || isASCII(c) || !utf8.ValidString(c) {
+		return arg{b: []byte(c), bytes: true}, nil
+	}
+	if charset == "" {
+		return arg{}, m.checkEncodable(fn, "criteria", c)
+	}
+	enc, err := ianaindex.IANA.Encoding(charset)
+	if err != nil || enc == nil {
+		return arg{}, &ArgumentError{Func: fn, Arg: "charset", Msg: "unknown encoding: " + charset}
+	}
+	out, err := enc.NewEncoder().String(c)
+	if err != nil {
+		return arg{}, &ArgumentError{Func: fn, Arg: "criteria", Msg: fmt.Sprintf("%s cannot encode %q: %v", charset, c, err)}
+	}
+	return arg{b: []byte(out), bytes: true}, nil
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
