@@ -22,10 +22,17 @@ import (
 // unless the view is With(KeepLineEndings).
 func (m *IMAP4) Append(mailbox, flags string, dateTime any, message []byte) (string, []Datum, error) {
 	defer m.begin()()
+	if !m.call.keepEndings {
+		message = normalizeCRLF(message)
+	}
+	return m.appendLiteral("Append", mailbox, flags, dateTime, &literal{data: message})
+}
+
+func (m *IMAP4) appendLiteral(fn, mailbox, flags string, dateTime any, lit *literal) (string, []Datum, error) {
 	if mailbox == "" {
 		mailbox = "INBOX"
 	}
-	mb, err := m.mailbox("Append", "mailbox", mailbox, false)
+	mb, err := m.mailbox(fn, "mailbox", mailbox, false)
 	if err != nil {
 		return "", nil, err
 	}
@@ -41,10 +48,7 @@ func (m *IMAP4) Append(mailbox, flags string, dateTime any, message []byte) (str
 		}
 		dt = raw(s)
 	}
-	if !m.call.keepEndings {
-		message = normalizeCRLF(message)
-	}
-	tag, err := m.command("APPEND", []arg{mb, fl, dt}, &literal{data: message})
+	tag, err := m.command("APPEND", []arg{mb, fl, dt}, lit)
 	if err != nil {
 		return "", nil, err
 	}
@@ -261,6 +265,10 @@ func (m *IMAP4) Expunge(messageSet ...string) (string, []Datum, error) {
 // placeholders of messageParts.
 func (m *IMAP4) Fetch(messageSet, messageParts string) (string, []Datum, error) {
 	defer m.begin()()
+	return m.fetch(messageSet, messageParts)
+}
+
+func (m *IMAP4) fetch(messageSet, messageParts string) (string, []Datum, error) {
 	parts, err := m.withParams("Fetch", []string{messageParts})
 	if err != nil {
 		return "", nil, err

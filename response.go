@@ -380,6 +380,7 @@ func (m *IMAP4) readResponse(keepLine bool) (responseKind, []byte, error) {
 // each as a (header, literal) tuple, and returns the text after the last.
 func (m *IMAP4) readLiterals(typ string, dat []byte) ([]byte, error) {
 	depth := 0
+	var total int64 // this response so far, which must fit in the store
 	for {
 		n, ok, err := literalSize(dat)
 		if err != nil {
@@ -388,9 +389,26 @@ func (m *IMAP4) readLiterals(typ string, dat []byte) ([]byte, error) {
 		if !ok {
 			return dat, nil
 		}
-		lit, err := m.readLiteral(n)
-		if err != nil {
-			return nil, err
+		var lit []byte
+		if m.literalSink != nil {
+			if err := m.streamLiteral(dat, n); err != nil {
+				return nil, err
+			}
+			lit = []byte{}
+		} else {
+			// Refuse a literal the store cannot hold before reading it (and,
+			// while IDLE queues responses outside the store, bound each one).
+			total += int64(len(dat)) + n
+			need := total
+			if !m.idleCapture {
+				need = m.untaggedSize + int64(len(dat)) + n
+			}
+			if need > m.opts.maxUntagged && n <= m.opts.maxLiteral {
+				return nil, m.untaggedLimit(need)
+			}
+			if lit, err = m.readLiteral(n); err != nil {
+				return nil, err
+			}
 		}
 		if err := m.appendUntagged(typ, Datum{Kind: KindTuple, Bytes: dat, Literal: lit}); err != nil {
 			return nil, err
@@ -587,10 +605,7 @@ func (m *IMAP4) appendUntagged(typ string, d Datum) error {
 	}
 	m.untaggedSize += int64(len(d.Bytes) + len(d.Literal))
 	if m.untaggedSize > m.opts.maxUntagged {
-		return m.fail(&AbortError{
-			Msg: fmt.Sprintf("untagged responses exceed the limit of %d bytes", m.opts.maxUntagged),
-			Err: &LimitError{Limit: "untagged responses", Max: m.opts.maxUntagged, Got: m.untaggedSize},
-		})
+		return m.untaggedLimit(m.untaggedSize)
 	}
 	if m.debug >= 5 {
 		m.mesg(fmt.Sprintf(`untagged_responses[%s] %d += ["%s"]`, typ, len(m.untagged[typ]), d))
@@ -601,6 +616,15 @@ func (m *IMAP4) appendUntagged(typ string, d Datum) error {
 	}
 	m.untagged[typ] = append(l, d)
 	return nil
+}
+
+// untaggedLimit retires the connection because the untagged store would
+// hold got bytes, more than its limit.
+func (m *IMAP4) untaggedLimit(got int64) error {
+	return m.fail(&AbortError{
+		Msg: fmt.Sprintf("untagged responses exceed the limit of %d bytes", m.opts.maxUntagged),
+		Err: &LimitError{Limit: "untagged responses", Max: m.opts.maxUntagged, Got: got},
+	})
 }
 
 // internType returns the response type in b as a string, without an
