@@ -75,6 +75,7 @@ var commandStates = map[string][]string{
 	"AUTHENTICATE":  {StateNonAuth},
 	"CAPABILITY":    {StateNonAuth, StateAuth, StateSelected, StateLogout},
 	"CHECK":         {StateSelected},
+	"COMPRESS":      {StateAuth, StateSelected},
 	"CLOSE":         {StateSelected},
 	"COPY":          {StateSelected},
 	"CREATE":        {StateAuth, StateSelected},
@@ -238,6 +239,7 @@ type session struct {
 	protocol       string
 	utf8           bool
 	tlsEstablished bool
+	compressed     bool
 	extraCommands  map[string][]string
 	wbuf           []byte
 
@@ -498,6 +500,10 @@ type literal struct {
 	auth AuthFunc
 	r    io.Reader // AppendReader's message, of n bytes
 	n    int64
+	// sync forces a synchronizing literal: the command line holds caller
+	// text the server may reject with BAD, and Dovecot 2.3 then reads a
+	// non-synchronizing literal as commands.
+	sync bool
 }
 
 func (l *literal) size() int64 {
@@ -561,7 +567,7 @@ func (m *IMAP4) command(name string, args []arg, lit *literal) (string, error) {
 	nonSync := false
 	if lit != nil && lit.auth == nil {
 		size := lit.size()
-		nonSync = m.hasCapability("LITERAL+") || (m.hasCapability("LITERAL-") && size <= 4096)
+		nonSync = !lit.sync && (m.hasCapability("LITERAL+") || (m.hasCapability("LITERAL-") && size <= 4096))
 		plus := ""
 		if nonSync {
 			plus = "+"

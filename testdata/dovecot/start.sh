@@ -140,7 +140,7 @@ $dh
 ssl_min_protocol = TLSv1.2
 
 disable_plaintext_auth = no
-auth_mechanisms = plain login cram-md5
+auth_mechanisms = plain login cram-md5 scram-sha-256
 auth_verbose = yes
 
 # Tests log in with wrong passwords on purpose.  Normally Dovecot answers a
@@ -191,14 +191,14 @@ namespace inbox {
     special_use = \\Trash
   }
 }
-mail_plugins = \$mail_plugins quota acl
+mail_plugins = \$mail_plugins quota acl zlib
 # The data is thrown away after the run.
 mail_fsync = never
 # METADATA (RFC 5464) keeps its values here.
 mail_attribute_dict = file:%h/dovecot-attributes
 
 protocol imap {
-  mail_plugins = \$mail_plugins imap_quota imap_acl
+  mail_plugins = \$mail_plugins imap_quota imap_acl imap_zlib
   imap_metadata = yes
   # The default, 10, is low for tests that share alice.
   mail_max_userip_connections = 100

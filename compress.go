@@ -1,0 +1,92 @@
+package imaplib
+
+import (
+	"bytes"
+	"compress/flate"
+	"io"
+	"time"
+)
+
+// Compress turns on COMPRESS=DEFLATE (RFC 4978) for the rest of the
+// connection: both directions are then deflated, which typically shrinks
+// message bodies and large listings severalfold on slow links. It needs the
+// server's COMPRESS=DEFLATE capability (usually advertised after login)
+// and may be done once. Python's imaplib has no counterpart.
+func (m *IMAP4) Compress() (string, []Datum, error) {
+	defer m.begin()()
+	if !m.hasCapability("COMPRESS=DEFLATE") {
+		return "", nil, &Error{Msg: "Server does not support COMPRESS=DEFLATE"}
+	}
+	if m.compressed {
+		return "", nil, &Error{Msg: "compression already active"}
+	}
+	typ, dat, err := m.simple("COMPRESS", raw("DEFLATE"))
+	if err != nil || typ != "OK" {
+		return typ, dat, err
+	}
+	// Compressed data starts right after the OK line, possibly in the same
+	// read: what is already buffered belongs to the deflate stream.
+	buffered := make([]byte, m.r.Buffered())
+	io.ReadFull(m.r, buffered)
+	ct := &compressTransport{raw: m.dt.transport}
+	ct.w, _ = flate.NewWriter(ct.raw, flate.DefaultCompression)
+	ct.r = flate.NewReader(io.MultiReader(bytes.NewReader(buffered), &ct.rawIn))
+	ct.rawIn.r, ct.rawIn.n = ct.raw, int64(len(buffered))
+	m.setTransport(m.conn, ct)
+	m.compressed = true
+	return typ, dat, nil
+}
+
+// compressTransport deflates what is written and inflates what is read,
+// flushing after every write so that each command reaches the server
+// whole.
+type compressTransport struct {
+	raw   transport
+	rawIn countingReader
+	r     io.ReadCloser
+	w     *flate.Writer
+}
+
+func (c *compressTransport) Read(p []byte) (int, error) { return c.r.Read(p) }
+
+func (c *compressTransport) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	if err != nil {
+		return n, err
+	}
+	return n, c.w.Flush()
+}
+
+func (c *compressTransport) Close() error {
+	c.r.Close()
+	return c.raw.Close()
+}
+
+func (c *compressTransport) SetReadDeadline(t time.Time) error  { return c.raw.SetReadDeadline(t) }
+func (c *compressTransport) SetWriteDeadline(t time.Time) error { return c.raw.SetWriteDeadline(t) }
+
+// countingReader counts the compressed bytes received, so that the saving
+// can be measured (see CompressedBytesRead).
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// CompressedBytesRead returns how many bytes arrived on the wire since
+// Compress, or -1 when compression is off: compare it with the size of
+// the data the commands returned to see what compression saved.
+func (m *IMAP4) CompressedBytesRead() int64 {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	ct, ok := m.dt.transport.(*compressTransport)
+	if !ok {
+		return -1
+	}
+	return ct.rawIn.n
+}
