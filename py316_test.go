@@ -251,11 +251,11 @@ func TestSearchCharsetEncoding(t *testing.T) { // test_search KOI8-U part
 	if _, _, err := m.Search("KOI8-U", "SUBJECT", "тест"); err != nil {
 		t.Fatal(err)
 	}
-	if got := lastCommand(s); got != "SEARCH CHARSET KOI8-U SUBJECT \xd4\xc5\xd3\xd4" {
+	if got := lastCommand(s); got != "SEARCH CHARSET KOI8-U SUBJECT \"\xd4\xc5\xd3\xd4\"" {
 		t.Errorf("KOI8-U criteria sent as %q", got)
 	}
 	m.Sort("DATE", "windows-1251", "SUBJECT", "тест")
-	if got := lastCommand(s); got != "SORT (DATE) windows-1251 SUBJECT \xf2\xe5\xf1\xf2" {
+	if got := lastCommand(s); got != "SORT (DATE) windows-1251 SUBJECT \"\xf2\xe5\xf1\xf2\"" {
 		t.Errorf("windows-1251 criteria sent as %q", got)
 	}
 	// Bytes already encoded pass as they are.

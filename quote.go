@@ -156,7 +156,9 @@ func pyCharRepr(r rune) string {
 }
 
 // encodeCriterion encodes one search criterion. ASCII goes out as it is;
-// text is encoded to charset when one is named (CPython 3.16, gh-153494),
+// text is encoded to charset when one is named (CPython 3.16, gh-153494)
+// and quoted when it is a single word (CPython 3.16 sends it bare, which
+// servers refuse),
 // sent as UTF-8 in UTF-8 mode, and otherwise refused as Python refuses a
 // non-ASCII str; a string that is not valid UTF-8 is taken to be bytes
 // already in the caller's charset and sent as it is.
@@ -174,6 +176,11 @@ func (m *IMAP4) encodeCriterion(fn, charset, c string) (arg, error) {
 	out, err := enc.NewEncoder().String(c)
 	if err != nil {
 		return arg{}, &ArgumentError{Func: fn, Arg: "criteria", Msg: fmt.Sprintf("%s cannot encode %q: %v", charset, c, err)}
+	}
+	// 8-bit text is not an atom: servers refuse it bare ("8bit data in
+	// atom"), so a criterion that is one word of text goes out quoted.
+	if !isQuotedString(out) && !strings.ContainsAny(out, " ()") {
+		out = quoteString(out)
 	}
 	return arg{b: []byte(out), bytes: true}, nil
 }
