@@ -6,6 +6,7 @@ import (
 	"crypto/md5"
 	"encoding/hex"
 	"strings"
+	"time"
 )
 
 // Each method below is one IMAP command, named as in Python's imaplib with
@@ -48,11 +49,44 @@ func (m *IMAP4) appendLiteral(fn, mailbox, flags string, dateTime any, lit *lite
 		}
 		dt = raw(s)
 	}
+	// A server that answers BAD to the arguments may not read a literal it
+	// did not ask for (Dovecot 2.3 runs its lines as commands): only
+	// well-formed flags and dates go out with a non-synchronizing one, and
+	// never the UTF8 form, which a server that answered ENABLE UTF8=ACCEPT
+	// with OK may still not know (Dovecot 2.3 does that).
+	lit.sync = m.utf8 || (fl.b != nil && !isFlagList(string(fl.b))) || (dt.b != nil && !isDateTime(dt.b))
 	tag, err := m.command("APPEND", []arg{mb, fl, dt}, lit)
 	if err != nil {
 		return "", nil, err
 	}
 	return m.commandComplete("APPEND", tag)
+}
+
+// isFlagList reports whether s is an RFC 3501 flag-list: flags in
+// parentheses, separated by single spaces.
+func isFlagList(s string) bool {
+	if len(s) < 2 || s[0] != '(' || s[len(s)-1] != ')' {
+		return false
+	}
+	if s == "()" {
+		return true
+	}
+	for _, f := range strings.Split(s[1:len(s)-1], " ") {
+		if !isFlag(f) {
+			return false
+		}
+	}
+	return true
+}
+
+// isDateTime reports whether b is an RFC 3501 date-time: a quoted
+// "DD-Mon-YYYY HH:MM:SS +HHMM".
+func isDateTime(b []byte) bool {
+	if len(b) != 28 || b[0] != '"' {
+		return false
+	}
+	_, ok, err := parseInternalDate(b[1:], time.UTC)
+	return ok && err == nil
 }
 
 // isFalsyDate reports the date values Python's "if date_time:" skips.

@@ -244,3 +244,29 @@ func TestAppendReader(t *testing.T) {
 		t.Errorf("Noop after a short literal: %v", err)
 	}
 }
+
+// A server may refuse malformed APPEND arguments before reading a
+// non-synchronizing literal and then run the message's lines as commands
+// (Dovecot 2.3 does): such an APPEND waits for the continuation instead.
+func TestLiteralPlusNotUsedWithMalformedArguments(t *testing.T) {
+	s, _, conts := literalServer(t, "LITERAL+")
+	m := dialFake(t, s, WithTimeout(2*time.Second))
+	m.Login("user", "pass")
+	for _, tc := range []struct {
+		flags string
+		date  any
+		sync  bool
+	}{
+		{`(\Seen $Label)`, `"01-Jan-2024 10:00:00 +0000"`, false},
+		{"", nil, false},
+		{`\Seen) X1 (`, nil, true},
+		{`(\Seen`, nil, true},
+		{"", `"not a date at all, really!"`, true},
+	} {
+		before := conts.Load()
+		m.Append("", tc.flags, tc.date, []byte("x"))
+		if waited := conts.Load() > before; waited != tc.sync {
+			t.Errorf("flags %q date %v: waited for a continuation = %v, want %v", tc.flags, tc.date, waited, tc.sync)
+		}
+	}
+}
