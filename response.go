@@ -262,10 +262,11 @@ func (m *IMAP4) readLiteral(n int64) ([]byte, error) {
 		m.mesg(fmt.Sprintf("read literal size %d", n))
 	}
 	size := int(n)
-	// Trust the announced size up to what is already buffered or a modest
-	// first step; beyond that, grow by doubling as data arrives.
-	first := max(m.r.Buffered(), literalFirstStep)
-	buf := make([]byte, min(size, first))
+	// The announced size is believed only as bytes arrive: the buffer
+	// starts at what is already here (or a modest first step). Once that
+	// is full, a literal of ordinary size gets its whole buffer at once,
+	// a larger one doubles as it comes.
+	buf := make([]byte, min(size, max(m.r.Buffered(), literalFirstStep)))
 	got := 0
 	for {
 		k, err := io.ReadFull(m.r, buf[got:])
@@ -281,15 +282,24 @@ func (m *IMAP4) readLiteral(n int64) ([]byte, error) {
 		if got == size {
 			return buf, nil
 		}
-		next := make([]byte, min(size, 2*len(buf)))
+		grow := 2 * len(buf)
+		if size <= literalTrusted {
+			grow = size
+		}
+		next := make([]byte, min(size, grow))
 		copy(next, buf)
 		buf = next
 	}
 }
 
-// literalFirstStep is how much of a literal is allocated before its bytes
-// arrive, when they are not already buffered.
-const literalFirstStep = 1 << 20
+// literalFirstStep is what a literal may cost before its bytes arrive;
+// once that much has come, a literal of up to literalTrusted bytes gets
+// its whole buffer. A server that lies about a size can thus make a
+// connection hold at most literalTrusted bytes for literalFirstStep sent.
+const (
+	literalTrusted   = 32 << 20
+	literalFirstStep = 1 << 20
+)
 
 var crlf = []byte("\r\n")
 

@@ -12,7 +12,7 @@
 // ru_utime+ru_stime and ru_maxrss). Go starts children with vfork
 // semantics, and the kernel counts the parent's resident set into the
 // child's peak until exec, so no peak can be lower than the harness's own
-// resident set: the first table reports that floor by timing /bin/true.
+// resident set: the first table reports that floor by timing true(1).
 //
 // For each workload the harness first runs every client -warmup times and
 // checks that they all print the same "workload= messages= bytes=" line.
@@ -29,6 +29,7 @@ import (
 	"flag"
 	"fmt"
 	"log"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -52,7 +53,7 @@ var (
 	timeout   = flag.Duration("timeout", 2*time.Minute, "limit of one client run")
 )
 
-// descriptions of the workloads, for the table titles.
+// titles describe the workloads in the table titles.
 var titles = map[string]string{
 	"fetchall":  "`FETCH 1:* (RFC822)` on bench10k",
 	"fetchloop": "10,000 × `FETCH n (RFC822)` on bench10k",
@@ -96,17 +97,32 @@ func main() {
 	if len(list) == 0 {
 		log.Fatal("no client to run")
 	}
+	todo := strings.Split(*workloads, ",")
+	for _, w := range todo {
+		if _, ok := titles[w]; !ok {
+			log.Fatalf("unknown workload %q", w)
+		}
+	}
 
 	fmt.Printf("Runs: %d timed (after %d warm-up) per client and workload, in turn %s; "+
 		"figures are medians; harness built with %s, GOMAXPROCS=%d.\n\n",
 		*runs, *warmup, names(list), runtime.Version(), runtime.GOMAXPROCS(0))
+	load := loadavg()
 	floors()
-	for _, w := range strings.Split(*workloads, ",") {
-		if _, ok := titles[w]; !ok {
-			log.Fatalf("unknown workload %q", w)
-		}
+	for _, w := range todo {
 		workload(w, list)
 	}
+	fmt.Printf("Load average (1, 5, 15 min) at the start: %s; at the end: %s. "+
+		"Anything much above 1 means that other work shared the cores.\n", load, loadavg())
+}
+
+// loadavg returns the first three fields of /proc/loadavg, or "unknown".
+func loadavg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) >= 3 {
+		return strings.Join(f[:3], " ")
+	}
+	return "unknown"
 }
 
 // selectClients returns the clients named by -clients whose program exists.
@@ -159,7 +175,7 @@ func floors() {
 		label string
 		argv  []string
 	}{
-		{"`/bin/true` (harness floor)", []string{"/bin/true"}},
+		{"`true` (the harness floor)", []string{"true"}},
 		{"`python -c 'import imaplib, argparse'`", []string{*python, "-c", "import imaplib, argparse"}},
 	}
 	fmt.Println("| start-up floor | wall s | cpu s | peak MiB |")
@@ -240,7 +256,7 @@ func workload(w string, list []client) {
 			wall = append(wall, a[i].wall.Seconds()/b[i].wall.Seconds())
 			peak = append(peak, float64(a[i].peakKiB)/float64(b[i].peakKiB))
 		}
-		fmt.Printf("| %s/%s | %.2f | %.2f | %.2f |\n", p[0], p[1], median(cpu), median(wall), median(peak))
+		fmt.Printf("| %s/%s | %s | %s | %s |\n", p[0], p[1], ratio(cpu), ratio(wall), ratio(peak))
 	}
 	fmt.Println()
 }
@@ -301,6 +317,15 @@ func median(v []float64) float64 {
 		return v[n/2]
 	}
 	return (v[n/2-1] + v[n/2]) / 2
+}
+
+// ratio formats the median of v; a zero figure makes it meaningless.
+func ratio(v []float64) string {
+	m := median(v)
+	if math.IsNaN(m) || math.IsInf(m, 0) {
+		return "–"
+	}
+	return fmt.Sprintf("%.2f", m)
 }
 
 func mib(kib int64) float64 { return float64(kib) / 1024 }

@@ -53,7 +53,6 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	must1(c.command("CAPABILITY"))
 	must1(c.command("LOGIN " + *user + " " + quote(*password)))
 	exists := 0
 	for _, item := range must1(c.command("SELECT " + *mailbox)) {

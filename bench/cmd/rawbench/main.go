@@ -1,7 +1,7 @@
 // Rawbench is the wall-time floor of the benchmarks in bench/.
 //
-// It sends the same command bytes as imaplib (CAPABILITY, LOGIN, SELECT,
-// FETCH, SEARCH, LOGOUT) and reads the answers through a bufio.Reader,
+// It sends the same command bytes as imaplib (LOGIN, SELECT, FETCH,
+// SEARCH, LOGOUT) and reads the answers through a bufio.Reader,
 // framing lines and {N} literals and nothing more: literal bytes are
 // skipped with Discard, lines are never copied. It prints
 //
@@ -49,7 +49,6 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	must(c.command("CAPABILITY"))
 	must(c.command("LOGIN " + *user + " " + quote(*password)))
 	must(c.command("SELECT " + *mailbox))
 	switch *workload {
