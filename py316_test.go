@@ -312,3 +312,43 @@ func TestMutf7MailboxName(t *testing.T) { // test_mutf7_mailbox_name
 		t.Errorf("Create(A&B) sent %q", got)
 	}
 }
+
+func TestUIDOption(t *testing.T) { // uid=True on each method that takes it
+	s := newFakeServer(t, nil)
+	s.Handlers["UID"] = func(c *fakeConn, tag string, args []string) {
+		switch strings.ToUpper(args[0]) {
+		case "FETCH", "STORE":
+			c.Write("* 1 FETCH (UID 7 FLAGS (\\Seen))")
+		case "SEARCH":
+			c.Write("* SEARCH 7 9")
+		case "SORT":
+			c.Write("* SORT 9 7")
+		case "THREAD":
+			c.Write("* THREAD (7)(9)")
+		case "EXPUNGE":
+			c.Write("* 1 EXPUNGE")
+		}
+		c.Write(tag + " OK UID " + strings.ToUpper(args[0]) + " completed")
+	}
+	m := selectedClient(t, s)
+	u := m.With(UID)
+	for _, tc := range []struct {
+		call func() (string, []Datum, error)
+		wire string
+		repr string
+	}{
+		{func() (string, []Datum, error) { return u.Fetch("7", "FLAGS") }, "UID FETCH 7 (FLAGS)", `('OK', [b'1 (UID 7 FLAGS (\\Seen))'])`},
+		{func() (string, []Datum, error) { return u.Store("7", "+FLAGS", `\Seen`) }, `UID STORE 7 +FLAGS (\Seen)`, `('OK', [b'1 (UID 7 FLAGS (\\Seen))'])`},
+		{func() (string, []Datum, error) { return u.Search("", "ALL") }, "UID SEARCH ALL", "('OK', [b'7 9'])"},
+		{func() (string, []Datum, error) { return u.Sort("DATE", "UTF-8", "ALL") }, "UID SORT (DATE) UTF-8 ALL", "('OK', [b'9 7'])"},
+		{func() (string, []Datum, error) { return u.Thread("REFERENCES", "UTF-8", "ALL") }, "UID THREAD REFERENCES UTF-8 ALL", "('OK', [b'(7)(9)'])"},
+		{func() (string, []Datum, error) { return u.Copy("7", "Archive") }, "UID COPY 7 Archive", "('OK', [b'UID COPY completed'])"},
+		{func() (string, []Datum, error) { return u.Move("7", "Archive") }, "UID MOVE 7 Archive", "('OK', [b'UID MOVE completed'])"},
+		{func() (string, []Datum, error) { return u.Expunge("7") }, "UID EXPUNGE 7", "('OK', [b'1'])"},
+	} {
+		typ, data, err := tc.call()
+		if err != nil || Repr(typ, data) != tc.repr || lastCommand(s) != tc.wire {
+			t.Errorf("%s: %s, %v (wire %q)", tc.wire, Repr(typ, data), err, lastCommand(s))
+		}
+	}
+}
