@@ -298,7 +298,7 @@ func (m *IMAP4) readLiteral(n int64) ([]byte, error) {
 // connection hold at most literalTrusted bytes for literalFirstStep sent.
 const (
 	literalTrusted   = 32 << 20
-	literalFirstStep = 1 << 20
+	literalFirstStep = 256 << 10
 )
 
 var crlf = []byte("\r\n")
