@@ -34,8 +34,8 @@ func TestDovecotIdleSeesAppendFromAnotherConnection(t *testing.T) {
 		t.Fatal(err)
 	}
 	other := dovecotLogin(t, d, user, pass)
-	sent := time.Now()
 	mustOK(t, "Append")(other.Append("", "", nil, []byte("Subject: wake up\r\n\r\nidle\r\n")))
+	sent := time.Now() // the message is in the mailbox from here on
 	var seen string
 	for typ, data := range idler.Responses() {
 		if typ == "EXISTS" {

@@ -96,6 +96,10 @@ func (m *IMAP4) Starttls(config *tls.Config) (string, []Datum, error) {
 	_ = tc.SetDeadline(time.Time{})
 	m.setTransport(tc, tc)
 	m.tlsEstablished = true
+	// Nothing the server said in plaintext is trusted over TLS: drop the
+	// untagged responses received before the handshake along with the
+	// capabilities (RFC 3501 6.2.1), so that none injected there survives.
+	m.flushUntagged()
 	m.capabilities = nil
 	if err := m.getCapabilities(); err != nil {
 		return "", nil, err
