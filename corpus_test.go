@@ -58,16 +58,10 @@ package imaplib
 import (
 	"bufio"
 	"bytes"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/big"
 	"net"
 	"os"
 	"os/exec"
@@ -854,59 +848,6 @@ var corpusMemserverSkip = map[string]string{
 	"uid THREAD":     "THREAD (RFC 5256)",
 }
 
-// corpusTLS is a throwaway certificate authority for loopback servers:
-// server is the config of a server for 127.0.0.1 and localhost, client
-// trusts it (and verifies: InsecureSkipVerify is used nowhere).
-type corpusTLS struct{ server, client *tls.Config }
-
-var (
-	corpusTLSOnce sync.Once
-	corpusTLSVal  *corpusTLS
-	corpusTLSErr  error
-)
-
-func memserverTLS(t testing.TB) *corpusTLS {
-	t.Helper()
-	corpusTLSOnce.Do(func() { corpusTLSVal, corpusTLSErr = newCorpusTLS() })
-	if corpusTLSErr != nil {
-		t.Fatal(corpusTLSErr)
-	}
-	return corpusTLSVal
-}
-
-func newCorpusTLS() (*corpusTLS, error) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return nil, err
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(1),
-		Subject:               pkix.Name{CommonName: "imaplib corpus test"},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(24 * time.Hour),
-		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
-		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		BasicConstraintsValid: true,
-		IsCA:                  true,
-		DNSNames:              []string{"localhost"},
-		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1)},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		return nil, err
-	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		return nil, err
-	}
-	pool := x509.NewCertPool()
-	pool.AddCert(cert)
-	return &corpusTLS{
-		server: &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key, Leaf: cert}}},
-		client: &tls.Config{RootCAs: pool},
-	}, nil
-}
-
 // The corpus accounts on go-imap's in-memory server.
 const (
 	memUser1, memPass1 = "corpus-one", "pw-corpus-one"
@@ -917,7 +858,7 @@ const (
 // implicit TLS and the two corpus accounts, for one test.
 func startMemServerTLS(t testing.TB) *memserver.Server {
 	t.Helper()
-	srv, err := memserver.Start(map[string]string{memUser1: memPass1, memUser2: memPass2}, memserverTLS(t).server)
+	srv, err := memserver.Start(map[string]string{memUser1: memPass1, memUser2: memPass2}, protoTestPKI(t).server)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -944,7 +885,7 @@ func sortFlagLists(s string) string {
 // there, through CPython's imaplib.
 func TestCorpusMemserver(t *testing.T) {
 	t.Parallel()
-	tgt := &corpusTarget{name: "memserver", skip: corpusMemserverSkip, tlsConfig: memserverTLS(t).client,
+	tgt := &corpusTarget{name: "memserver", skip: corpusMemserverSkip, tlsConfig: &tls.Config{RootCAs: protoTestPKI(t).pool},
 		normalize: sortFlagLists}
 	py, pyErr := python3()
 	if pyErr != nil && os.Getenv("IMAPLIB_REQUIRE_PYTHON") == "1" {
