@@ -248,16 +248,11 @@ func (m *IMAP4) getLine() ([]byte, error) {
 	return line, nil
 }
 
-// readLiteral reads the n bytes of a literal the server announced. Memory
-// grows with the bytes that actually arrive, never with the size a server
-// merely claims, and a configurable cap stops a literal outright.
+// readLiteral reads the n bytes of a literal the server announced, which
+// readLiterals has checked against the cap. Memory follows the bytes that
+// actually arrive, not the size a server merely claims (see
+// literalTrusted).
 func (m *IMAP4) readLiteral(n int64) ([]byte, error) {
-	if n > m.opts.maxLiteral {
-		return nil, m.fail(&AbortError{
-			Msg: fmt.Sprintf("literal of %d bytes exceeds the limit of %d bytes", n, m.opts.maxLiteral),
-			Err: &LimitError{Limit: "literal size", Max: m.opts.maxLiteral, Got: n},
-		})
-	}
 	if m.debug >= 4 {
 		m.mesg(fmt.Sprintf("read literal size %d", n))
 	}
@@ -399,6 +394,12 @@ func (m *IMAP4) readLiterals(typ string, dat []byte) ([]byte, error) {
 		if !ok {
 			return dat, nil
 		}
+		if n > m.opts.maxLiteral {
+			return nil, m.fail(&AbortError{
+				Msg: fmt.Sprintf("literal of %d bytes exceeds the limit of %d bytes", n, m.opts.maxLiteral),
+				Err: &LimitError{Limit: "literal size", Max: m.opts.maxLiteral, Got: n},
+			})
+		}
 		var lit []byte
 		if m.literalSink != nil {
 			if err := m.streamLiteral(dat, n); err != nil {
@@ -413,7 +414,7 @@ func (m *IMAP4) readLiterals(typ string, dat []byte) ([]byte, error) {
 			if !m.idleCapture {
 				need = m.untaggedSize + int64(len(dat)) + n
 			}
-			if need > m.opts.maxUntagged && n <= m.opts.maxLiteral {
+			if need > m.opts.maxUntagged {
 				return nil, m.untaggedLimit(need)
 			}
 			if lit, err = m.readLiteral(n); err != nil {

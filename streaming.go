@@ -36,12 +36,6 @@ func (m *IMAP4) FetchStream(messageSet, messageParts string, fn func(header []by
 // streamLiteral hands the n bytes of a literal to the FetchStream
 // callback and skips what it does not read.
 func (m *IMAP4) streamLiteral(header []byte, n int64) error {
-	if n > m.opts.maxLiteral {
-		return m.fail(&AbortError{
-			Msg: fmt.Sprintf("literal of %d bytes exceeds the limit of %d bytes", n, m.opts.maxLiteral),
-			Err: &LimitError{Limit: "literal size", Max: m.opts.maxLiteral, Got: n},
-		})
-	}
 	lr := &io.LimitedReader{R: m.r, N: n}
 	if m.sinkErr == nil {
 		m.sinkErr = m.literalSink(header, lr)
