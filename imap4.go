@@ -210,9 +210,14 @@ type session struct {
 	host string
 	port int
 	conn net.Conn // the socket; nil for IMAP4_stream
-	tr   transport
-	dt   *deadlineTransport
-	r    *bufio.Reader
+	// wrapConn, set by IMAP4_SSL, turns a new TCP connection into a TLS
+	// one. It is a function value so that programs that never use
+	// IMAP4_SSL or Starttls link no TLS code: crypto/tls alone would add
+	// more to a small program's peak RSS than the rest of this package.
+	wrapConn func(conn net.Conn, host string) (net.Conn, error)
+	tr       transport
+	dt       *deadlineTransport
+	r        *bufio.Reader
 	// partial holds the start of a line whose rest had not arrived when
 	// an IDLE wait timed out; the next read continues it.
 	partial []byte
@@ -271,7 +276,7 @@ func New(host string, port int, opts ...Option) (*IMAP4, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := m.open(host, m.port, false); err != nil {
+	if err := m.open(host, m.port); err != nil {
 		return nil, err
 	}
 	if err := m.connect(); err != nil {
@@ -304,7 +309,7 @@ func newIMAP4(host string, port, defPort int, opts []Option) (*IMAP4, error) {
 }
 
 // open is Python's open(): it makes the transport.
-func (m *IMAP4) open(host string, port int, useTLS bool) error {
+func (m *IMAP4) open(host string, port int) error {
 	dialHost := host
 	if dialHost == "" {
 		dialHost = "localhost"
@@ -314,17 +319,10 @@ func (m *IMAP4) open(host string, port int, useTLS bool) error {
 	if err != nil {
 		return err
 	}
-	if useTLS {
-		tc := tls.Client(conn, m.tlsConfig(dialHost))
-		if m.opts.timeout > 0 {
-			_ = tc.SetDeadline(time.Now().Add(m.opts.timeout))
-		}
-		if err := tc.Handshake(); err != nil {
-			conn.Close()
+	if m.wrapConn != nil {
+		if conn, err = m.wrapConn(conn, dialHost); err != nil {
 			return err
 		}
-		_ = tc.SetDeadline(time.Time{})
-		conn = tc
 	}
 	m.host, m.port = host, port
 	m.setTransport(conn, conn)
@@ -956,15 +954,14 @@ func (m *IMAP4) Open(host string, port int) error {
 	if m.proc != nil {
 		return &Error{Msg: "Open is not available on an IMAP4_stream connection"}
 	}
-	_, isTLS := m.conn.(*tls.Conn)
 	if port == 0 {
 		port = IMAP4_PORT
-		if isTLS {
+		if m.wrapConn != nil {
 			port = IMAP4_SSL_PORT
 		}
 	}
 	m.shutdown()
-	return m.open(host, port, isTLS)
+	return m.open(host, port)
 }
 
 // Read reads exactly size bytes from the server, fewer at end of stream,

@@ -2,6 +2,7 @@ package imaplib
 
 import (
 	"crypto/tls"
+	"net"
 	"time"
 )
 
@@ -14,13 +15,29 @@ func IMAP4_SSL(host string, port int, opts ...Option) (*IMAP4, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := m.open(host, m.port, true); err != nil {
+	m.wrapConn = m.handshake
+	if err := m.open(host, m.port); err != nil {
 		return nil, err
 	}
 	if err := m.connect(); err != nil {
 		return nil, err
 	}
 	return m, nil
+}
+
+// handshake is IMAP4_SSL's wrapConn: the client side of a TLS handshake
+// over conn, within the timeout. On failure conn is closed.
+func (m *IMAP4) handshake(conn net.Conn, host string) (net.Conn, error) {
+	tc := tls.Client(conn, m.tlsConfig(host))
+	if m.opts.timeout > 0 {
+		_ = tc.SetDeadline(time.Now().Add(m.opts.timeout))
+	}
+	if err := tc.Handshake(); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	_ = tc.SetDeadline(time.Time{})
+	return tc, nil
 }
 
 // tlsConfig returns the configuration for a handshake with host: the
