@@ -29,6 +29,8 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/goimaplib/imaplib/internal/pollconn"
 )
 
 // Default ports, as Python's IMAP4_PORT and IMAP4_SSL_PORT.
@@ -319,6 +321,7 @@ func (m *IMAP4) open(host string, port int) error {
 	if err != nil {
 		return err
 	}
+	conn = pollconn.Wrap(conn)
 	if m.wrapConn != nil {
 		if conn, err = m.wrapConn(conn, dialHost); err != nil {
 			return err
@@ -933,7 +936,7 @@ func (m *IMAP4) PrintLog() {
 func (m *IMAP4) Socket() net.Conn {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return m.conn
+	return pollconn.Unwrap(m.conn)
 }
 
 // Shutdown closes the connection without LOGOUT (and, for IMAP4_stream,
