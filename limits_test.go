@@ -252,6 +252,9 @@ func TestLimitLiteralClaimMemory(t *testing.T) {
 		{"999999999999 refused by default", "999999999999", 0, nil, 1 << 20, true},
 		{"999999999999 allowed, 200KB sent", "999999999999", 200 << 10, []Option{WithMaxLiteralSize(1 << 40), WithMaxUntaggedSize(1 << 41)}, 8 << 20, false},
 		{"2000000000, 5MB sent", "2000000000", 5 << 20, nil, 64 << 20, false},
+		// Believed up to 32 MiB only once a read buffer's worth arrived.
+		{"20 MiB, 60KB sent", "20971520", 60 << 10, nil, 1 << 20, false},
+		{"20 MiB, 100KB sent", "20971520", 100 << 10, nil, 22 << 20, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := literalClaimServer(t, tc.claim, tc.send)

@@ -257,44 +257,60 @@ func (m *IMAP4) readLiteral(n int64) ([]byte, error) {
 		m.mesg(fmt.Sprintf("read literal size %d", n))
 	}
 	size := int(n)
-	// The announced size is believed only as bytes arrive: the buffer
-	// starts at what is already here (or a modest first step). Once that
-	// is full, a literal of ordinary size gets its whole buffer at once,
-	// a larger one doubles as it comes.
-	buf := make([]byte, min(size, max(m.r.Buffered(), literalFirstStep)))
+	// The announced size is believed only as bytes arrive. A literal
+	// larger than what is buffered waits, in the read buffer, until a
+	// buffer's worth of it (64 KiB) has come; then a literal of ordinary
+	// size gets its whole buffer at once, and a larger one starts at
+	// literalFirstStep and doubles as it comes. Waiting in the read buffer
+	// rather than in a first, smaller allocation matters for big literals:
+	// an extra allocation just before the big one can start a garbage
+	// collection that keeps the previous literal's memory from being
+	// reused, and the big one then takes (and faults in) fresh pages.
+	if size > m.r.Buffered() {
+		if _, err := m.r.Peek(min(size, m.r.Size())); err != nil {
+			return nil, m.literalReadError(err)
+		}
+	}
+	first := size
+	if size > literalTrusted {
+		first = literalFirstStep
+	}
+	buf := make([]byte, first)
 	got := 0
 	for {
 		k, err := io.ReadFull(m.r, buf[got:])
 		got += k
 		if err != nil {
-			// Python returns the short read; the next line read then fails
-			// with EOF. Report that failure directly.
-			if err == io.EOF || err == io.ErrUnexpectedEOF {
-				return nil, m.fail(&AbortError{Msg: "socket error: EOF", Err: io.ErrUnexpectedEOF})
-			}
-			return nil, m.ioFailure(err)
+			return nil, m.literalReadError(err)
 		}
 		if got == size {
 			return buf, nil
 		}
-		grow := 2 * len(buf)
-		if size <= literalTrusted {
-			grow = size
-		}
-		next := make([]byte, min(size, grow))
+		next := make([]byte, min(size, 2*len(buf)))
 		// Copying into next[:got] rather than next keeps the compiler
 		// from fusing make and copy into makeslicecopy, which clears the
-		// whole tail by hand: 20 MiB of memclr and page faults per 20 MiB
-		// literal, where make alone gets fresh memory already zeroed.
+		// whole tail by hand, where make alone gets fresh memory already
+		// zeroed.
 		copy(next[:got], buf)
 		buf = next
 	}
 }
 
-// literalFirstStep is what a literal may cost before its bytes arrive;
-// once that much has come, a literal of up to literalTrusted bytes gets
-// its whole buffer. A server that lies about a size can thus make a
-// connection hold at most literalTrusted bytes for literalFirstStep sent.
+// literalReadError is the failure of a literal that did not arrive whole.
+func (m *IMAP4) literalReadError(err error) error {
+	// Python returns the short read; the next line read then fails with
+	// EOF. Report that failure directly.
+	if err == io.EOF || err == io.ErrUnexpectedEOF {
+		return m.fail(&AbortError{Msg: "socket error: EOF", Err: io.ErrUnexpectedEOF})
+	}
+	return m.ioFailure(err)
+}
+
+// literalTrusted is the largest literal that gets its whole buffer once a
+// read buffer's worth of it has arrived; a larger one starts at
+// literalFirstStep and doubles as it comes. A server that lies about a
+// size can thus make a connection hold at most literalTrusted bytes for
+// 64 KiB sent.
 const (
 	literalTrusted   = 32 << 20
 	literalFirstStep = 256 << 10

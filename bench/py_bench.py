@@ -10,7 +10,7 @@ SEARCH hits, and B is the number of literal bytes received. The data
 stays alive as imaplib returns it: all of FETCH 1:* until the end, one
 answer at a time in the loops.
 
-Usage: python3 py_bench.py -port P -workload fetchall|fetchloop|search|big [-mailbox M]
+Usage: python3 py_bench.py -port P -workload login|fetchall|fetchloop|search|big [-mailbox M]
 """
 
 import argparse
@@ -35,7 +35,7 @@ def main():
     p.add_argument("-user", default="alice")
     p.add_argument("-password", default="pass-alice")
     p.add_argument("-workload", required=True,
-                   choices=["fetchall", "fetchloop", "search", "big"])
+                   choices=["login", "fetchall", "fetchloop", "search", "big"])
     p.add_argument("-mailbox")
     args = p.parse_args()
     mailbox = args.mailbox or ("bench20m" if args.workload == "big" else "bench10k")
@@ -61,7 +61,7 @@ def main():
             k, s = count(data)
             messages += k
             size += s
-    else:
+    elif args.workload == "search":
         typ, data = M.search(None, "ALL")
         if typ != "OK":
             sys.exit("py_bench: search: %r" % (data,))

@@ -6,7 +6,7 @@
 #	RUNS=9 WORKLOADS=fetchall,big bench/run.sh
 #
 # Environment: RUNS (timed runs, default 5), WARMUP (default 1), WORKLOADS
-# (default fetchall,fetchloop,search,big), CLIENTS (default
+# (default login,fetchall,fetchloop,search,big), CLIENTS (default
 # imaplib,hold,raw,cpython,goimap; also the order of each round).
 #
 # It builds the Go clients into a temporary directory, starts Dovecot on a
@@ -55,5 +55,5 @@ echo "Machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/c
 echo
 "$BIN/harness" -port "$BENCH_PORT" -bin "$BIN" -python "$PY" -pybench bench/py_bench.py \
 	-runs "${RUNS:-5}" -warmup "${WARMUP:-1}" \
-	-workloads "${WORKLOADS:-fetchall,fetchloop,search,big}" \
+	-workloads "${WORKLOADS:-login,fetchall,fetchloop,search,big}" \
 	-clients "${CLIENTS:-imaplib,hold,raw,cpython,goimap}"

@@ -3,7 +3,7 @@
 // Usage:
 //
 //	harness -port P -bin DIR [-python PY] [-pybench FILE] [-runs N] [-warmup N]
-//	        [-workloads fetchall,fetchloop,search,big] [-clients imaplib,hold,raw,cpython,goimap]
+//	        [-workloads login,fetchall,fetchloop,search,big] [-clients imaplib,hold,raw,cpython,goimap]
 //
 // Every run of a client is its own process, started with os/exec. Wall time
 // is measured on the monotonic clock from just before the start to just
@@ -48,13 +48,14 @@ var (
 	pybench   = flag.String("pybench", "bench/py_bench.py", "CPython client `script`")
 	runs      = flag.Int("runs", 5, "timed runs of each client and workload")
 	warmup    = flag.Int("warmup", 1, "untimed runs of each client and workload first")
-	workloads = flag.String("workloads", "fetchall,fetchloop,search,big", "comma-separated `list` of workloads")
+	workloads = flag.String("workloads", "login,fetchall,fetchloop,search,big", "comma-separated `list` of workloads")
 	clients   = flag.String("clients", "imaplib,hold,raw,cpython,goimap", "comma-separated `list` of clients, in run order")
 	timeout   = flag.Duration("timeout", 2*time.Minute, "limit of one client run")
 )
 
 // titles describe the workloads in the table titles.
 var titles = map[string]string{
+	"login":     "connect, `LOGIN`, `SELECT bench10k`, `LOGOUT` only: the start-up cost in every other workload",
 	"fetchall":  "`FETCH 1:* (RFC822)` on bench10k",
 	"fetchloop": "10,000 × `FETCH n (RFC822)` on bench10k",
 	"search":    "`SEARCH ALL` on bench10k",
