@@ -4,19 +4,25 @@
 //
 // A client that sends a command and waits for the answer, thousands of
 // times in a row, spends more CPU parking and waking its goroutine through
-// the network poller (about five system calls and a trip through the
-// scheduler per answer) than on the answers themselves. Waiting in ppoll(2)
-// costs three system calls and no scheduling. Measured on 10,000 single
-// FETCHes against Dovecot on loopback: 0.52 s of CPU with the poller, 0.37 s
-// with this package.
+// the network poller (a trip through the scheduler, futex wake-ups and
+// spinning threads per answer) than on the answers themselves. Waiting in
+// ppoll(2) costs three system calls and no scheduling. Measured with
+// imaplib on 10,000 single FETCHes against Dovecot on loopback (GOMAXPROCS
+// 2): 0.61 s of CPU and 1.31 s wall with the poller alone, 0.46 s and
+// 1.18 s with this package.
+//
+// The price is paid when the answer needs this process's own goroutines,
+// as with an in-process test server: a NOOP round trip to go-imap's
+// in-memory server took 42 µs instead of 24-34 µs.
 //
 // Deadlines, Close and everything else keep working as on a *net.TCPConn:
 // the kernel wait is bounded by MaxWait and by the read deadline, after
 // which the read falls back to the poller, where a deadline that has
 // passed or a Close from another goroutine takes effect. A Close or a
 // deadline set from another goroutine during a kernel wait therefore takes
-// effect within MaxWait. At most GOMAXPROCS reads wait in the kernel at
-// once (each holds a thread); the others use the poller at once.
+// effect within MaxWait. At most GOMAXPROCS-1 reads wait in the kernel at
+// once (each holds a thread and, for a while, its P); the others, and all
+// reads when GOMAXPROCS is 1, use the poller at once.
 package pollconn
 
 import (
@@ -25,9 +31,10 @@ import (
 )
 
 // MaxWait bounds one wait in the kernel. It covers the answer to a command
-// on a local network; longer waits (IDLE, a slow server) go to the poller,
-// where holding a thread would buy nothing.
-const MaxWait = 2 * time.Millisecond
+// on loopback or a local network (Dovecot answers a FETCH of 4 KiB in about
+// 0.1 ms); longer waits (IDLE, a distant server) go to the poller, where
+// holding a thread would buy nothing.
+const MaxWait = time.Millisecond
 
 // Unwrap returns the connection Wrap was given, or c itself when c did
 // not come from Wrap.

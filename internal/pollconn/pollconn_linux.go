@@ -129,7 +129,12 @@ func (c *conn) waitReadable(fd int) bool {
 		}
 		wait = min(wait, left)
 	}
-	if waiters.Add(1) > int32(runtime.GOMAXPROCS(0)) {
+	// A thread waiting in the kernel keeps its P until the scheduler's
+	// monitor takes it back, which may take milliseconds; in that time
+	// nothing else polls the network for this process. So one P is always
+	// left to the rest of the program: with GOMAXPROCS=1 an in-process
+	// server would otherwise answer only after each wait timed out.
+	if waiters.Add(1) > int32(runtime.GOMAXPROCS(0))-1 {
 		waiters.Add(-1)
 		return false
 	}
