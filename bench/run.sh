@@ -2,12 +2,13 @@
 # run.sh measures imaplib against CPython's imaplib, go-imap v2 and two
 # raw floors on a private Dovecot, and prints Markdown tables.
 #
-#	bench/run.sh                         all four workloads, 5 timed runs
+#	bench/run.sh                         all five workloads, 5 timed runs
 #	RUNS=9 WORKLOADS=fetchall,big bench/run.sh
 #
 # Environment: RUNS (timed runs, default 5), WARMUP (default 1), WORKLOADS
 # (default login,fetchall,fetchloop,search,big), CLIENTS (default
-# imaplib,hold,raw,cpython,goimap; also the order of each round).
+# imaplib,hold,raw,cpython,goimap; also the order of the first round),
+# VERBOSE (non-empty: log every timed run on standard error).
 #
 # It builds the Go clients into a temporary directory, starts Dovecot on a
 # free port of 127.0.0.1 (bench/dovecot.sh), writes the two mailboxes
@@ -54,6 +55,6 @@ echo "Machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/c
 	"$(go env GOVERSION)."
 echo
 "$BIN/harness" -port "$BENCH_PORT" -bin "$BIN" -python "$PY" -pybench bench/py_bench.py \
-	-runs "${RUNS:-5}" -warmup "${WARMUP:-1}" \
+	-runs "${RUNS:-5}" -warmup "${WARMUP:-1}" ${VERBOSE:+-v} \
 	-workloads "${WORKLOADS:-login,fetchall,fetchloop,search,big}" \
 	-clients "${CLIENTS:-imaplib,hold,raw,cpython,goimap}"

@@ -16,10 +16,10 @@
 //
 // For each workload the harness first runs every client -warmup times and
 // checks that they all print the same "workload= messages= bytes=" line.
-// Then it runs the clients in turn, A B C D E, A B C D E, ..., -runs times
-// and prints a Markdown table of the medians, and a table of ratios: the
-// median over the rounds of the ratio between two clients' figures in the
-// same round. A client whose program is missing from -bin is left out.
+// Then it runs the clients in turn, A B C D E, B C D E A, C D E A B, ...,
+// -runs times, and prints a Markdown table of the medians, and a table of
+// ratios: the median over the rounds of the ratio between two clients'
+// figures in the same round. A client whose program is missing from -bin is left out.
 package main
 
 import (
@@ -48,6 +48,7 @@ var (
 	pybench   = flag.String("pybench", "bench/py_bench.py", "CPython client `script`")
 	runs      = flag.Int("runs", 5, "timed runs of each client and workload")
 	warmup    = flag.Int("warmup", 1, "untimed runs of each client and workload first")
+	verbose   = flag.Bool("v", false, "log every timed run on standard error")
 	workloads = flag.String("workloads", "login,fetchall,fetchloop,search,big", "comma-separated `list` of workloads")
 	clients   = flag.String("clients", "imaplib,hold,raw,cpython,goimap", "comma-separated `list` of clients, in run order")
 	timeout   = flag.Duration("timeout", 2*time.Minute, "limit of one client run")
@@ -105,7 +106,7 @@ func main() {
 		}
 	}
 
-	fmt.Printf("Runs: %d timed (after %d warm-up) per client and workload, in turn %s; "+
+	fmt.Printf("Runs: %d timed (after %d warm-up) per client and workload, in turn %s, each round starting one client later; "+
 		"figures are medians; harness built with %s, GOMAXPROCS=%d.\n\n",
 		*runs, *warmup, names(list), runtime.Version(), runtime.GOMAXPROCS(0))
 	load := loadavg()
@@ -217,13 +218,21 @@ func workload(w string, list []client) {
 	samples := make(map[string][]sample)
 	for r := range *runs {
 		log.Printf("%s: round %d of %d", w, r+1, *runs)
-		for _, c := range list {
+		// Each round starts with the next client, so that no client always
+		// runs right after the same one (after go-imap's 100 MiB, say,
+		// while the kernel is still reclaiming it).
+		for i := range list {
+			c := list[(r+i)%len(list)]
 			s, err := run(c.argv(w))
 			if err != nil {
 				log.Fatalf("%s %s: %v", c.name, w, err)
 			}
 			if s.out != want {
 				log.Fatalf("%s %s printed %q, want %q", c.name, w, s.out, want)
+			}
+			if *verbose {
+				log.Printf("%s %s: wall %.3f s, cpu %.3f s, peak %.1f MiB", w, c.name,
+					s.wall.Seconds(), s.cpu.Seconds(), float64(s.peakKiB)/1024)
 			}
 			samples[c.name] = append(samples[c.name], s)
 		}
