@@ -5,27 +5,30 @@
 //	harness -port P -bin DIR [-python PY] [-pybench FILE] [-runs N] [-warmup N]
 //	        [-workloads login,fetchall,fetchloop,search,big] [-clients imaplib,hold,raw,cpython,goimap]
 //
-// Every run of a client is its own process, started with os/exec. Wall time
-// is measured on the monotonic clock from just before the start to just
-// after the process is reaped; CPU time (user+system) and peak RSS come
-// from the kernel's accounting of the finished process (wait4 rusage:
-// ru_utime+ru_stime and ru_maxrss). Go starts children with vfork
-// semantics, and the kernel counts the parent's resident set into the
-// child's peak until exec, so no peak can be lower than the harness's own
-// resident set: the first table reports that floor by timing true(1).
+// Every run of a client is its own process, started with os/exec by a
+// fresh copy of the harness (-spawn). Wall time is measured on the
+// monotonic clock from just before the start to just after the process is
+// reaped; CPU time (user+system) and peak RSS come from the kernel's
+// accounting of the finished process (wait4 rusage: ru_utime+ru_stime and
+// ru_maxrss). Go starts children with vfork semantics, and at exec the
+// kernel counts the starting process's peak into the child's, so no peak
+// can be lower than the spawner's, a fresh small Go process: the first
+// table reports that floor by timing true(1). (Started by the harness
+// itself, whose own peak creeps up over a long run, the floor rose from
+// 3 to 6 MiB and hid the small clients' peaks.)
 //
 // For each workload the harness first runs every client -warmup times and
 // checks that they all print the same "workload= messages= bytes=" line.
 // Then it runs the clients in turn, A B C D E, B C D E A, C D E A B, ...,
 // -runs times, and prints a Markdown table of the medians, and a table of
 // ratios: the median over the rounds of the ratio between two clients'
-// figures in the same round. A client whose program is missing from -bin is left out.
+// figures in the same round. A client whose program is missing from -bin
+// is left out.
 package main
 
 import (
 	"bytes"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"log"
@@ -49,6 +52,7 @@ var (
 	runs      = flag.Int("runs", 5, "timed runs of each client and workload")
 	warmup    = flag.Int("warmup", 1, "untimed runs of each client and workload first")
 	verbose   = flag.Bool("v", false, "log every timed run on standard error")
+	spawnMode = flag.Bool("spawn", false, "internal: run and measure the command after --")
 	workloads = flag.String("workloads", "login,fetchall,fetchloop,search,big", "comma-separated `list` of workloads")
 	clients   = flag.String("clients", "imaplib,hold,raw,cpython,goimap", "comma-separated `list` of clients, in run order")
 	timeout   = flag.Duration("timeout", 2*time.Minute, "limit of one client run")
@@ -91,6 +95,10 @@ func main() {
 	log.SetFlags(0)
 	log.SetPrefix("harness: ")
 	flag.Parse()
+	if *spawnMode {
+		spawn(flag.Args())
+		return
+	}
 	if *port <= 0 || *bin == "" || *runs < 1 || *warmup < 1 {
 		flag.Usage()
 		os.Exit(2)
@@ -273,33 +281,59 @@ func workload(w string, list []client) {
 
 // run runs argv to its end and measures it. It fails if the process
 // fails or prints anything but one line.
+//
+// The client is started by a fresh copy of the harness (-spawn), not by
+// the harness itself: at exec the kernel counts the starting process's
+// peak into the child's, and the harness's own peak creeps up over a long
+// run (from 3 to 5 MiB), where a fresh process's stays put.
 func run(argv []string) (sample, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return sample{}, err
+	}
+	cmd := exec.Command(self, append([]string{"-spawn", "-timeout", timeout.String(), "--"}, argv...)...)
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	cmd.Stderr = os.Stderr
+	if err := cmd.Run(); err != nil {
+		return sample{}, fmt.Errorf("%s: %w", strings.Join(argv, " "), err)
+	}
+	text := strings.TrimSuffix(out.String(), "\n")
+	i := strings.LastIndexByte(text, '\n') // -1 when the client printed nothing
+	s := sample{out: text[:max(i, 0)]}
+	var wall, cpu int64
+	if _, err := fmt.Sscanf(text[i+1:], "sample %d %d %d", &wall, &cpu, &s.peakKiB); err != nil {
+		return sample{}, fmt.Errorf("%s: spawner printed %q", strings.Join(argv, " "), text)
+	}
+	s.wall, s.cpu = time.Duration(wall), time.Duration(cpu)
+	if strings.Contains(s.out, "\n") {
+		return sample{}, fmt.Errorf("%s printed more than one line: %q", strings.Join(argv, " "), s.out)
+	}
+	return s, nil
+}
+
+// spawn is the -spawn mode: it runs argv, then prints what argv printed
+// followed by the line "sample WALL_NS CPU_NS PEAK_KIB".
+func spawn(argv []string) {
+	if len(argv) == 0 {
+		log.Fatal("-spawn: no command")
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
-	var out bytes.Buffer
-	cmd.Stdout = &out
+	cmd.Stdout = os.Stdout
 	cmd.Stderr = os.Stderr
 	start := time.Now()
 	err := cmd.Run()
 	wall := time.Since(start)
 	if err != nil {
-		return sample{}, fmt.Errorf("%s: %w", strings.Join(argv, " "), err)
+		log.Fatalf("%s: %v", strings.Join(argv, " "), err)
 	}
 	ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
 	if !ok {
-		return sample{}, errors.New("no rusage on this system")
+		log.Fatal("no rusage on this system")
 	}
-	line := strings.TrimSuffix(out.String(), "\n")
-	if strings.Contains(line, "\n") {
-		return sample{}, fmt.Errorf("%s printed more than one line: %q", strings.Join(argv, " "), out.String())
-	}
-	return sample{
-		wall:    wall,
-		cpu:     time.Duration(ru.Utime.Nano() + ru.Stime.Nano()),
-		peakKiB: ru.Maxrss,
-		out:     line,
-	}, nil
+	fmt.Printf("sample %d %d %d\n", wall.Nanoseconds(), ru.Utime.Nano()+ru.Stime.Nano(), ru.Maxrss)
 }
 
 // medians returns the median of each figure of s.
