@@ -930,9 +930,11 @@ func (m *IMAP4) PrintLog() {
 	m.printLog()
 }
 
-// Socket returns the network connection (a *tls.Conn for IMAP4_SSL or
-// after Starttls), or nil for IMAP4_stream. Reading or writing it directly
-// puts the client out of step with the server.
+// Socket returns the network connection (a *net.TCPConn, a *tls.Conn for
+// IMAP4_SSL or after Starttls), or nil for IMAP4_stream. Reading or writing
+// it directly puts the client out of step with the server. Under TLS, the
+// *tls.Conn's NetConn is the package's reader around the *net.TCPConn (see
+// "Reads wait in the kernel first" in the README), not the *net.TCPConn.
 func (m *IMAP4) Socket() net.Conn {
 	m.mu.Lock()
 	defer m.mu.Unlock()

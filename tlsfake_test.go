@@ -203,3 +203,23 @@ func (tr protoTransport) dial(t *testing.T, s *fakeServer, opts ...Option) *IMAP
 	t.Cleanup(func() { m.Shutdown() })
 	return m
 }
+
+// TestSocketType: Socket gives the *net.TCPConn or the *tls.Conn, never
+// the package's reader around them (a caller may type-assert it).
+func TestSocketType(t *testing.T) {
+	protoTransports(t, func(t *testing.T, tr protoTransport) {
+		m := tr.dial(t, tr.server(t))
+		switch c := m.Socket().(type) {
+		case *net.TCPConn:
+			if tr.tls {
+				t.Error("Socket is a *net.TCPConn on a TLS connection")
+			}
+		case *tls.Conn:
+			if !tr.tls {
+				t.Error("Socket is a *tls.Conn on a plain connection")
+			}
+		default:
+			t.Errorf("Socket is a %T", c)
+		}
+	})
+}
