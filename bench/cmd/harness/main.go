@@ -285,7 +285,7 @@ func workload(w string, list []client) {
 // The client is started by a fresh copy of the harness (-spawn), not by
 // the harness itself: at exec the kernel counts the starting process's
 // peak into the child's, and the harness's own peak creeps up over a long
-// run (from 3 to 5 MiB), where a fresh process's stays put.
+// run (from 3 to 6 MiB), where a fresh process's stays put.
 func run(argv []string) (sample, error) {
 	self, err := os.Executable()
 	if err != nil {
