@@ -224,6 +224,8 @@ type session struct {
 	// partial holds the start of a line whose rest had not arrived when
 	// an IDLE wait timed out; the next read continues it.
 	partial []byte
+	// lineBuf is where lines longer than the read buffer are assembled.
+	lineBuf []byte
 	proc    *streamProcess // IMAP4_stream's child
 
 	dead   error // set when the connection can no longer be used

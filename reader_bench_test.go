@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -132,3 +133,43 @@ func TestFetchResponseAllocations(t *testing.T) {
 }
 
 var _ io.Reader = (*replayTransport)(nil)
+
+// TestLongLineBuffer: lines longer than the read buffer are assembled in
+// one buffer per connection, reused for the next long line (which then
+// costs one copy of its data) but not kept once it passes keptLineBuffer.
+func TestLongLineBuffer(t *testing.T) {
+	searchLine := func(n int) string {
+		var sb strings.Builder
+		sb.WriteString("* SEARCH")
+		for i := 1; i <= n; i++ {
+			fmt.Fprintf(&sb, " %d", i)
+		}
+		return sb.String() + "\r\n"
+	}
+	mid := searchLine(50000) // about 290 KB
+	wire := mid + "ABCD0 OK done\r\n" + mid + "ABCD1 OK done\r\n" + searchLine(200000) + "ABCD2 OK done\r\n"
+	m := replayClient(t, []byte(wire))
+	m.opts.maxLine = 2 << 20 // the last line is 1.3 MB
+	if d := readTagged(t, m, "ABCD0", "SEARCH"); len(d) != 1 || len(d[0].Bytes) != len(mid)-len("* SEARCH \r\n") {
+		t.Fatalf("first SEARCH: %d data", len(d))
+	}
+	if cap(m.lineBuf) < len(mid) || cap(m.lineBuf) > keptLineBuffer {
+		t.Fatalf("line buffer of %d bytes kept after a %d-byte line", cap(m.lineBuf), len(mid))
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	d := readTagged(t, m, "ABCD1", "SEARCH")
+	runtime.ReadMemStats(&after)
+	if got, want := after.TotalAlloc-before.TotalAlloc, uint64(len(mid))*5/4; got > want {
+		t.Errorf("second %d-byte line allocated %d bytes, want at most %d", len(mid), got, want)
+	}
+	if len(d) != 1 || !bytes.HasSuffix(d[0].Bytes, []byte(" 49999 50000")) {
+		t.Fatalf("second SEARCH: %v", len(d))
+	}
+	if d := readTagged(t, m, "ABCD2", "SEARCH"); len(d) != 1 || !bytes.HasSuffix(d[0].Bytes, []byte(" 200000")) {
+		t.Fatal("third SEARCH wrong")
+	}
+	if m.lineBuf != nil {
+		t.Errorf("a %d-byte line buffer was kept; the limit is %d", cap(m.lineBuf), keptLineBuffer)
+	}
+}
