@@ -44,6 +44,10 @@ type conn struct {
 	waited bool // the kernel wait was tried during this Read
 }
 
+// maxWait is MaxWait; tests lengthen it to make the kernel wait certain
+// to be caught on a loaded machine.
+var maxWait = MaxWait
+
 // waiters counts the reads now waiting in the kernel, across connections;
 // kernelWaits counts the waits that ended with something to read (tests
 // use it to tell that the kernel wait, not the poller, delivered data).
@@ -121,7 +125,7 @@ func (c *conn) read(fd uintptr) bool {
 // read deadline, until fd has something to read (or an error or hang-up to
 // report). It reports false when it did not wait or the time ran out.
 func (c *conn) waitReadable(fd int) bool {
-	wait := MaxWait
+	wait := maxWait
 	if dl := c.readDeadline.Load(); dl != 0 {
 		left := time.Duration(dl - time.Now().UnixNano())
 		if left <= 0 {

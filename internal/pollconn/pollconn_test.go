@@ -111,20 +111,33 @@ func withProcs(t *testing.T, n int) {
 	t.Cleanup(func() { runtime.GOMAXPROCS(old) })
 }
 
+// withMaxWait sets the kernel wait's bound for one test.
+func withMaxWait(t *testing.T, d time.Duration) {
+	old := maxWait
+	maxWait = d
+	t.Cleanup(func() { maxWait = old })
+}
+
+// whenWaiting runs f once a read is waiting in the kernel, or after 5 s.
+// It spins rather than sleeps: a timer could sit on the P that the waiting
+// thread holds.
+func whenWaiting(f func()) {
+	go func() {
+		for start := time.Now(); waiters.Load() == 0 && time.Since(start) < 5*time.Second; {
+		}
+		f()
+	}()
+}
+
 // TestReadWaitsInKernel: an answer that comes during the kernel wait is
 // delivered by it, not by the poller; with GOMAXPROCS=1 there is no kernel
 // wait.
 func TestReadWaitsInKernel(t *testing.T) {
 	withProcs(t, max(2, runtime.GOMAXPROCS(0)))
+	withMaxWait(t, 10*time.Second) // so that a loaded machine cannot miss it
 	c, s := pair(t)
 	before := kernelWaits.Load()
-	go func() {
-		// Answer once the read is waiting in the kernel (spinning: a timer
-		// could sit on the P that the waiting thread holds).
-		for start := time.Now(); waiters.Load() == 0 && time.Since(start) < time.Second; {
-		}
-		s.Write([]byte("* OK\r\n"))
-	}()
+	whenWaiting(func() { s.Write([]byte("* OK\r\n")) })
 	buf := make([]byte, 64)
 	n, err := c.Read(buf)
 	if err != nil || string(buf[:n]) != "* OK\r\n" {
@@ -189,23 +202,28 @@ func TestReadDeadline(t *testing.T) {
 }
 
 // TestInterruptDuringKernelWait: a deadline set or a Close from another
-// goroutine ends a waiting Read within MaxWait (and a little scheduling).
+// goroutine ends a Read waiting in the kernel once that wait ends (here
+// after 100 ms), not later.
 func TestInterruptDuringKernelWait(t *testing.T) {
 	withProcs(t, max(2, runtime.GOMAXPROCS(0)))
+	const wait = 100 * time.Millisecond
+	withMaxWait(t, wait)
 	for _, how := range []string{"deadline", "close"} {
 		c, _ := pair(t)
 		done := make(chan error, 1)
+		interrupted := make(chan time.Time, 1)
+		whenWaiting(func() {
+			interrupted <- time.Now()
+			if how == "deadline" {
+				c.SetReadDeadline(time.Unix(1, 0))
+			} else {
+				c.Close()
+			}
+		})
 		go func() {
 			_, err := c.Read(make([]byte, 8))
 			done <- err
 		}()
-		time.Sleep(MaxWait / 2)
-		start := time.Now()
-		if how == "deadline" {
-			c.SetReadDeadline(time.Unix(1, 0))
-		} else {
-			c.Close()
-		}
 		select {
 		case err := <-done:
 			want := os.ErrDeadlineExceeded
@@ -215,11 +233,11 @@ func TestInterruptDuringKernelWait(t *testing.T) {
 			if !errors.Is(err, want) {
 				t.Errorf("%s: Read error %v, want %v", how, err, want)
 			}
-			if d := time.Since(start); d > 500*time.Millisecond {
+			if d := time.Since(<-interrupted); d > wait+2*time.Second {
 				t.Errorf("%s: Read took %v to return", how, d)
 			}
-		case <-time.After(5 * time.Second):
-			t.Fatalf("%s: Read still blocked after 5 s", how)
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s: Read still blocked after 10 s", how)
 		}
 	}
 }
