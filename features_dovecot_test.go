@@ -66,7 +66,8 @@ func TestDovecotSearchCharsets(t *testing.T) {
 		mustOK(t, "Append")(m.Append("", "", nil, []byte(msg)))
 	}
 	mustOK(t, "Select")(m.Select("", false))
-	for _, charset := range []string{"KOI8-R", "windows-1251", "UTF-8"} {
+	// cp1251 is CPython's name (Dovecot's iconv knows it too).
+	for _, charset := range []string{"KOI8-R", "windows-1251", "cp1251", "UTF-8"} {
 		data := mustOK(t, "Search "+charset)(m.Search(charset, "SUBJECT", "Москвы"))
 		if got := Repr("OK", data); got != "('OK', [b'1'])" {
 			t.Errorf("Search(%s, SUBJECT Москвы) = %s", charset, got)

@@ -258,6 +258,11 @@ func TestSearchCharsetEncoding(t *testing.T) { // test_search KOI8-U part
 	if got := lastCommand(s); got != "SORT (DATE) windows-1251 SUBJECT \"\xf2\xe5\xf1\xf2\"" {
 		t.Errorf("windows-1251 criteria sent as %q", got)
 	}
+	// CPython's codec names work as its str.encode takes them.
+	m.Search("cp1251", "SUBJECT", "тест")
+	if got := lastCommand(s); got != "SEARCH CHARSET cp1251 SUBJECT \"\xf2\xe5\xf1\xf2\"" {
+		t.Errorf("cp1251 criteria sent as %q", got)
+	}
 	// Bytes already encoded pass as they are.
 	m.Search("KOI8-U", "SUBJECT", "\xd4\xc5\xd3\xd4")
 	if got := lastCommand(s); got != "SEARCH CHARSET KOI8-U SUBJECT \xd4\xc5\xd3\xd4" {
@@ -270,6 +275,8 @@ func TestSearchCharsetEncoding(t *testing.T) { // test_search KOI8-U part
 	wantArgumentError(t, "non-ASCII without charset", err)
 	_, _, err = m.Search("ISO-8859-1", "SUBJECT", "тест")
 	wantArgumentError(t, "unencodable", err)
+	_, _, err = m.Search("us-ascii", "SUBJECT", "тест")
+	wantArgumentError(t, "non-ASCII in ASCII", err)
 	if len(s.Lines()) != n {
 		t.Errorf("refused calls sent %q", s.Lines()[n:])
 	}

@@ -3,7 +3,6 @@ package imaplib
 import (
 	"fmt"
 
-	"golang.org/x/text/encoding/ianaindex"
 	"strings"
 	"unicode/utf8"
 )
@@ -169,13 +168,19 @@ func (m *IMAP4) encodeCriterion(fn, charset, c string) (arg, error) {
 	if charset == "" {
 		return arg{}, m.checkEncodable(fn, "criteria", c)
 	}
-	enc, err := ianaindex.IANA.Encoding(charset)
-	if err != nil || enc == nil {
+	enc, codec, ok := criteriaEncoding(charset)
+	if !ok {
 		return arg{}, &ArgumentError{Func: fn, Arg: "charset", Msg: "unknown encoding: " + charset}
 	}
-	out, err := enc.NewEncoder().String(c)
-	if err != nil {
-		return arg{}, &ArgumentError{Func: fn, Arg: "criteria", Msg: fmt.Sprintf("%s cannot encode %q: %v", charset, c, err)}
+	out := c
+	switch {
+	case codec == "ascii":
+		return arg{}, &ArgumentError{Func: fn, Arg: "criteria", Msg: fmt.Sprintf("%s cannot encode %q", charset, c)}
+	case enc != nil:
+		var err error
+		if out, err = enc.NewEncoder().String(c); err != nil {
+			return arg{}, &ArgumentError{Func: fn, Arg: "criteria", Msg: fmt.Sprintf("%s cannot encode %q: %v", charset, c, err)}
+		}
 	}
 	// 8-bit text is not an atom: servers refuse it bare ("8bit data in
 	// atom"), so a criterion that is one word of text goes out quoted.
