@@ -1,3 +1,5 @@
+//go:build linux
+
 // Harness times the benchmark clients of bench/ against one IMAP server.
 //
 // Usage:
