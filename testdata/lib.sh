@@ -94,3 +94,28 @@ stop_group() {
 	kill -KILL -- "-$1" 2>/dev/null || true
 	wait_until 2 eval "! group_alive $1"
 }
+
+# stop_lab NAME CONF DIR is the whole of NAME/stop.sh: it stops the server
+# started in DIR (whose config file is DIR/CONF) and removes DIR unless
+# KEEP=1.  Only the master named in DIR's pidfile is signalled, and only if
+# its command line names DIR's config: a stale pidfile must never hit
+# another process.  The master leads its own process group, which holds
+# every process of this instance; stop_lab returns once they are all gone,
+# so the ports and the directory are free again.
+stop_lab() {
+	local name=$1 conf=$2 dir=$3 pid
+	[ -f "$dir/$conf" ] || {
+		echo "$name/stop.sh: $dir is not a directory made by start.sh" >&2
+		exit 2
+	}
+	stop_watcher "$dir"
+	if [ -s "$dir/run/master.pid" ]; then
+		pid=$(cat "$dir/run/master.pid")
+		if grep -qF "$dir/$conf" "/proc/$pid/cmdline" 2>/dev/null; then
+			stop_group "$pid"
+		fi
+	fi
+	if [ "${KEEP:-0}" != 1 ]; then
+		rm -rf "$dir"
+	fi
+}

@@ -4,27 +4,8 @@
 # Usage: testdata/cyrus/stop.sh DIR          (DIR is start.sh's CYRUS_DIR)
 #        KEEP=1 testdata/cyrus/stop.sh DIR   keeps DIR (logs, mail) to look at
 #
-# Only the master named in DIR's pidfile is signalled, and only if its command
-# line names DIR's config: a stale pidfile must never hit another process.
-# The master leads its own process group, which holds every Cyrus process of
-# this instance; the script returns once they are all gone.
+# See stop_lab in ../lib.sh for what is signalled and when it returns.
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 
-dir=${1:?usage: stop.sh DIR}
-[ -f "$dir/imapd.conf" ] || {
-	echo "cyrus/stop.sh: $dir is not a directory made by start.sh" >&2
-	exit 2
-}
-
-stop_watcher "$dir"
-if [ -s "$dir/run/master.pid" ]; then
-	pid=$(cat "$dir/run/master.pid")
-	if grep -qF "$dir/imapd.conf" "/proc/$pid/cmdline" 2>/dev/null; then
-		stop_group "$pid"
-	fi
-fi
-
-if [ "${KEEP:-0}" != 1 ]; then
-	rm -rf "$dir"
-fi
+stop_lab cyrus imapd.conf "${1:?usage: stop.sh DIR}"
