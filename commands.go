@@ -49,11 +49,12 @@ func (m *IMAP4) appendLiteral(fn, mailbox, flags string, dateTime any, lit *lite
 		}
 		dt = raw(s)
 	}
-	// A server that answers BAD to the arguments may not read a literal it
-	// did not ask for (Dovecot 2.3 runs its lines as commands): only
-	// well-formed flags and dates go out with a non-synchronizing one, and
-	// never the UTF8 form, which a server that answered ENABLE UTF8=ACCEPT
-	// with OK may still not know (Dovecot 2.3 does that).
+	// Under WithLiteralPlus, a server that answers BAD to the arguments may
+	// not read a literal it did not ask for (Dovecot 2.3 runs its lines as
+	// commands): only well-formed flags and dates go out with a
+	// non-synchronizing one, and never the UTF8 form, which a server that
+	// answered ENABLE UTF8=ACCEPT with OK may still not know (Dovecot 2.3
+	// does that).
 	lit.sync = m.utf8 || (fl.b != nil && !isFlagList(string(fl.b))) || (dt.b != nil && !isDateTime(dt.b))
 	tag, err := m.command("APPEND", []arg{mb, fl, dt}, lit)
 	if err != nil {
@@ -138,8 +139,12 @@ func (m *IMAP4) Authenticate(mechanism string, authobject AuthFunc) (string, []D
 }
 
 func (m *IMAP4) authenticate(mechanism string, authobject AuthFunc) (string, []Datum, error) {
+	// CPython checks the state before it ever calls the authobject.
+	if err := m.checkState("AUTHENTICATE"); err != nil {
+		return "", nil, err
+	}
 	if authobject == nil {
-		return "", nil, &ArgumentError{Func: "Authenticate", Arg: "authobject", Msg: "authobject must not be nil"}
+		return "", nil, &ArgumentError{Func: "Authenticate", Arg: "authobject", Msg: "authobject must not be nil", Python: TypeError}
 	}
 	m.authErr = nil
 	tag, err := m.command("AUTHENTICATE", []arg{raw(strings.ToUpper(mechanism))}, &literal{auth: authobject})
@@ -278,7 +283,7 @@ func (m *IMAP4) Expunge(messageSet ...string) (string, []Datum, error) {
 	defer m.begin()()
 	switch {
 	case len(messageSet) > 1:
-		return "", nil, &ArgumentError{Func: "Expunge", Arg: "messageSet", Msg: "Expunge takes at most one message set"}
+		return "", nil, &ArgumentError{Func: "Expunge", Arg: "messageSet", Msg: "Expunge takes at most one message set", Python: TypeError}
 	case len(messageSet) == 1 && !m.call.uid:
 		return "", nil, &Error{Msg: "EXPUNGE takes a message set only with uid=True (UID EXPUNGE)"}
 	case len(messageSet) == 0 && m.call.uid:
@@ -691,10 +696,11 @@ func (m *IMAP4) Store(messageSet, command, flags string) (string, []Datum, error
 func (m *IMAP4) Uid(command string, args ...string) (string, []Datum, error) {
 	defer m.begin()()
 	command = strings.ToUpper(command)
-	if _, ok := m.allowedStates(command); !ok {
+	states, ok := m.cpythonStates(command)
+	if !ok {
 		return "", nil, &Error{Msg: "Unknown IMAP4 UID command: " + pyStrRepr(command)}
 	}
-	if err := m.checkState(command); err != nil {
+	if err := m.checkStateIn(command, states); err != nil {
 		return "", nil, err
 	}
 	args, err := m.withParams("Uid", args)
@@ -721,11 +727,11 @@ func (m *IMAP4) Uid(command string, args ...string) (string, []Datum, error) {
 func (m *IMAP4) uidArgs(command string, args []string) ([]arg, error) {
 	want := map[string]int{"COPY": 2, "MOVE": 2, "FETCH": 2, "STORE": 3}[command]
 	if want > 0 && len(args) != want {
-		return nil, &ArgumentError{Func: "Uid", Arg: "args", Msg: unpackMessage(want, len(args))}
+		return nil, &ArgumentError{Func: "Uid", Arg: "args", Msg: unpackMessage(want, len(args)), Python: ValueError}
 	}
 	if (command == "SORT" || command == "THREAD") && len(args) < 2 {
 		// CPython unpacks these with a starred target: "expected at least".
-		return nil, &ArgumentError{Func: "Uid", Arg: "args", Msg: "not enough values to unpack (expected at least 2, got " + itoa(len(args)) + ")"}
+		return nil, &ArgumentError{Func: "Uid", Arg: "args", Msg: "not enough values to unpack (expected at least 2, got " + itoa(len(args)) + ")", Python: ValueError}
 	}
 	switch command {
 	case "COPY", "MOVE":
@@ -775,13 +781,18 @@ func (m *IMAP4) Xatom(name string, args ...string) (string, []Datum, error) {
 	defer m.begin()()
 	name = strings.ToUpper(name)
 	if !isAtom(name, false) || name == "" {
-		return "", nil, &ArgumentError{Func: "Xatom", Arg: "name", Msg: "command name must be an atom: " + pyStrRepr(name)}
+		return "", nil, &ArgumentError{Func: "Xatom", Arg: "name", Msg: "command name must be an atom: " + pyStrRepr(name), Python: ValueError}
 	}
-	if _, ok := m.allowedStates(name); !ok {
+	states, ok := m.cpythonStates(name)
+	if !ok {
 		if m.extraCommands == nil {
 			m.extraCommands = make(map[string][]string)
 		}
-		m.extraCommands[name] = []string{m.state}
+		states = []string{m.state}
+		m.extraCommands[name] = states
+	}
+	if err := m.checkStateIn(name, states); err != nil {
+		return "", nil, err
 	}
 	a := make([]arg, len(args))
 	for i, s := range args {
@@ -854,8 +865,11 @@ func (m *IMAP4) encodeArgs(fn string, specs ...argSpec) ([]arg, error) {
 // "1.0"). With no fields it sends ID NIL.
 func (m *IMAP4) ID(fields ...string) (string, []Datum, error) {
 	defer m.begin()()
+	if err := m.checkState("ID"); err != nil {
+		return "", nil, err
+	}
 	if len(fields)%2 != 0 {
-		return "", nil, &ArgumentError{Func: "ID", Arg: "fields", Msg: "ID takes name, value pairs: got an odd number of strings"}
+		return "", nil, &ArgumentError{Func: "ID", Arg: "fields", Msg: "ID takes name, value pairs: got an odd number of strings", Python: ValueError}
 	}
 	if len(fields) == 0 {
 		return m.untaggedCommand("ID", "ID", []arg{raw("NIL")})
@@ -875,9 +889,12 @@ func (m *IMAP4) ID(fields ...string) (string, []Datum, error) {
 // NUL in either is an *ArgumentError and nothing is sent.
 func (m *IMAP4) LoginPlain(user, password string) (string, []Datum, error) {
 	defer m.begin()()
+	if err := m.checkState("AUTHENTICATE"); err != nil {
+		return "", nil, err
+	}
 	resp, err := plainResponse("", user, password)
 	if err != nil {
-		return "", nil, &ArgumentError{Func: "LoginPlain", Msg: err.Error()}
+		return "", nil, &ArgumentError{Func: "LoginPlain", Msg: err.Error(), Python: ValueError}
 	}
 	return m.authenticate("PLAIN", func([]byte) ([]byte, error) { return resp, nil })
 }

@@ -65,13 +65,36 @@ func (e *ReadOnlyError) As(target any) bool {
 }
 
 // ArgumentError reports bad input from the caller, where Python raises
-// ValueError, TypeError, KeyError, IndexError or UnicodeEncodeError. Nothing
-// was sent to the server. Msg is CPython's text where CPython has one.
+// ValueError, TypeError, KeyError, IndexError, UnicodeEncodeError and the
+// like. Nothing was sent to the server.
 type ArgumentError struct {
-	Func string // the method or function, e.g. "Select"
-	Arg  string // the argument at fault, e.g. "mailbox"; may be empty
-	Msg  string
+	// Func is the method or function, e.g. "Select".
+	Func string
+	// Arg is the argument at fault, e.g. "mailbox"; it may be empty.
+	Arg string
+	// Msg is CPython's text where CPython has one.
+	Msg string
+	// Python is the exception CPython raises for the same input, so that
+	// a ported "except ValueError:" keeps its meaning. Where CPython
+	// accepts the input and Go does not (a nil callback, say), it is the
+	// exception Python raises for the nearest mistake.
+	Python PyException
 }
+
+// PyException names a Python built-in exception class.
+type PyException string
+
+// The Python exceptions an *ArgumentError stands for.
+const (
+	ValueError         PyException = "ValueError"
+	TypeError          PyException = "TypeError"
+	KeyError           PyException = "KeyError"
+	IndexError         PyException = "IndexError"
+	LookupError        PyException = "LookupError"
+	UnicodeEncodeError PyException = "UnicodeEncodeError"
+	OverflowError      PyException = "OverflowError"
+	OSError            PyException = "OSError"
+)
 
 func (e *ArgumentError) Error() string { return e.Msg }
 

@@ -39,7 +39,7 @@ func (m *IMAP4) Idle(duration time.Duration) (*Idler, error) {
 		return nil, &Error{Msg: "Server does not support IMAP4 IDLE"}
 	}
 	if duration < 0 {
-		return nil, &ArgumentError{Func: "Idle", Arg: "duration", Msg: "duration must not be negative"}
+		return nil, &ArgumentError{Func: "Idle", Arg: "duration", Msg: "duration must not be negative", Python: ValueError}
 	}
 	if len(m.idleQueue) > 0 || m.idleCapture {
 		return nil, &Error{Msg: "IDLE already in progress"}

@@ -3,7 +3,8 @@
 // line: the same classes (New, IMAP4_SSL, IMAP4_stream), the same method
 // names with a capital first letter, the same arguments, the same
 // (typ, data) results, the same errors in the same situations, and the same
-// bytes on the wire as CPython 3.14.7.
+// bytes on the wire as CPython 3.14.7, except where the caller opts into
+// something CPython lacks (WithLiteralPlus, Compress, the views of With).
 //
 // Where Python is unsafe it is not copied: certificates are verified by
 // default, NUL, CR and LF in an argument are refused before anything is
@@ -132,6 +133,7 @@ type options struct {
 	maxLine     int
 	maxLiteral  int64
 	maxUntagged int64
+	literalPlus bool
 }
 
 func defaultOptions() options {
@@ -189,6 +191,22 @@ func WithMaxLiteralSize(n int64) Option {
 // (default DefaultMaxUntagged). Data a command returns leaves the store.
 func WithMaxUntaggedSize(n int64) Option {
 	return func(o *options) { o.maxUntagged = n }
+}
+
+// WithLiteralPlus lets Append and AppendReader send their message as a
+// non-synchronizing literal ({N+}, RFC 7888) when the server advertises
+// LITERAL+ (or LITERAL-, for messages of at most 4096 bytes), saving the
+// round trip that waits for the server's "+". Without it every literal is
+// synchronizing, as in CPython.
+//
+// The risk: a server that refuses the APPEND (an unknown flag, a missing
+// mailbox, a message over its size limit) has already been sent the
+// message, and some servers then read the message's lines as commands;
+// Dovecot 2.3 does after a BAD. Use it only for messages you trust, such
+// as ones your program wrote. Flags or a date that are not well formed,
+// and the UTF8 form of APPEND, still go out synchronizing.
+func WithLiteralPlus() Option {
+	return func(o *options) { o.literalPlus = true }
 }
 
 // IMAP4 is a connection to an IMAP4rev1 server: Python's imaplib.IMAP4.
@@ -296,16 +314,16 @@ func newIMAP4(host string, port, defPort int, opts []Option) (*IMAP4, error) {
 		opt(&o)
 	}
 	if o.badTimeout {
-		return nil, &ArgumentError{Func: "New", Arg: "timeout", Msg: "Non-blocking socket (timeout=0) is not supported"}
+		return nil, &ArgumentError{Func: "New", Arg: "timeout", Msg: "Non-blocking socket (timeout=0) is not supported", Python: ValueError}
 	}
 	if o.maxLine <= 2 || o.maxLiteral < 0 || o.maxUntagged <= 0 {
-		return nil, &ArgumentError{Func: "New", Arg: "limits", Msg: "limits must be positive"}
+		return nil, &ArgumentError{Func: "New", Arg: "limits", Msg: "limits must be positive", Python: ValueError}
 	}
 	if port == 0 {
 		port = defPort
 	}
 	if port < 0 || port > 65535 {
-		return nil, &ArgumentError{Func: "New", Arg: "port", Msg: "port must be 0-65535, got " + strconv.Itoa(port)}
+		return nil, &ArgumentError{Func: "New", Arg: "port", Msg: "port must be 0-65535, got " + strconv.Itoa(port), Python: OverflowError}
 	}
 	m := &IMAP4{session: &session{opts: o, debug: o.debug, host: host, port: port, state: StateLogout}}
 	m.tagged = make(map[string]*taggedResult)
@@ -478,8 +496,29 @@ func (m *IMAP4) allowedStates(name string) ([]string, bool) {
 	return s, ok
 }
 
+// notIn314 lists the commands of commandStates that CPython 3.14.7's
+// Commands table lacks. Xatom and Uid, which consult that table in
+// CPython, do not see them: Xatom("ID") registers ID for the current state
+// only, as CPython 3.14.7's xatom does.
+var notIn314 = map[string]bool{"COMPRESS": true, "ID": true}
+
+// cpythonStates is allowedStates as CPython 3.14.7's Commands table,
+// with the names Xatom added on this connection, answers it.
+func (m *IMAP4) cpythonStates(name string) ([]string, bool) {
+	if s, ok := commandStates[name]; ok && !notIn314[name] {
+		return s, true
+	}
+	s, ok := m.extraCommands[name]
+	return s, ok
+}
+
 func (m *IMAP4) checkState(name string) error {
 	states, _ := m.allowedStates(name)
+	return m.checkStateIn(name, states)
+}
+
+// checkStateIn is Python's state check in _command, for the states given.
+func (m *IMAP4) checkStateIn(name string, states []string) error {
 	for _, s := range states {
 		if s == m.state {
 			return nil
@@ -504,9 +543,10 @@ type literal struct {
 	auth AuthFunc
 	r    io.Reader // AppendReader's message, of n bytes
 	n    int64
-	// sync forces a synchronizing literal: the command line holds caller
-	// text the server may reject with BAD, and Dovecot 2.3 then reads a
-	// non-synchronizing literal as commands.
+	// sync forces a synchronizing literal even under WithLiteralPlus: the
+	// command line holds caller text the server is likely to reject with
+	// BAD, and Dovecot 2.3 then reads a non-synchronizing literal as
+	// commands.
 	sync bool
 }
 
@@ -533,7 +573,7 @@ func (m *IMAP4) command(name string, args []arg, lit *literal) (string, error) {
 	// byte is written, so nothing is left half-sent.
 	for _, a := range args {
 		if bytes.ContainsAny(a.b, "\x00\r\n") {
-			return "", &ArgumentError{Func: name, Msg: "NUL, CR and LF not allowed in commands"}
+			return "", &ArgumentError{Func: name, Msg: "NUL, CR and LF not allowed in commands", Python: ValueError}
 		}
 		// Python encodes a str argument with the connection's encoding,
 		// ASCII until UTF8=ACCEPT is enabled.
@@ -563,15 +603,13 @@ func (m *IMAP4) command(name string, args []arg, lit *literal) (string, error) {
 		w = append(w, ' ')
 		w = append(w, a.b...)
 	}
-	// A message literal goes out non-synchronizing ({N+}, RFC 7888) when
-	// the server allows it, saving the round trip for the continuation.
-	// This is a deliberate difference from CPython (README): tests that
-	// compare wire bytes with CPython's must treat {N+} as {N} and the
-	// missing wait for "+" as equivalent; they must not turn this off.
+	// A message literal goes out non-synchronizing ({N+}, RFC 7888) only
+	// when the caller opted in (WithLiteralPlus) and the server allows it:
+	// a server that refuses the command may read the literal as commands.
 	nonSync := false
 	if lit != nil && lit.auth == nil {
 		size := lit.size()
-		nonSync = !lit.sync && (m.hasCapability("LITERAL+") || (m.hasCapability("LITERAL-") && size <= 4096))
+		nonSync = m.opts.literalPlus && !lit.sync && (m.hasCapability("LITERAL+") || (m.hasCapability("LITERAL-") && size <= 4096))
 		plus := ""
 		if nonSync {
 			plus = "+"

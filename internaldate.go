@@ -104,13 +104,13 @@ func parseInternalDate(b []byte, loc *time.Location) (t time.Time, ok bool, err 
 	}
 	if mon == 0 {
 		return time.Time{}, true, &ArgumentError{Func: "Internaldate2tuple", Arg: "resp",
-			Msg: "unknown month b'" + string(b[3:6]) + "'"}
+			Msg: "unknown month b'" + string(b[3:6]) + "'", Python: KeyError}
 	}
 	year := num(7, 4)
 	if year == 0 {
 		// calendar.timegm goes through datetime.date, which has no year 0.
 		return time.Time{}, true, &ArgumentError{Func: "Internaldate2tuple", Arg: "resp",
-			Msg: "year 0 is out of range"}
+			Msg: "year 0 is out of range", Python: ValueError}
 	}
 	zone := (num(22, 2)*60 + num(24, 2)) * 60
 	if b[21] == '-' {
@@ -217,26 +217,26 @@ func time2InternaldateIn(dateTime any, loc *time.Location, now time.Time) (strin
 		return timeToInternalDate(v)
 	case string:
 		if v == "" {
-			return "", t2iError("string index out of range")
+			return "", t2iError(IndexError, "string index out of range")
 		}
 		if v[0] == '"' && v[len(v)-1] == '"' {
 			return v, nil
 		}
 	}
-	return "", t2iError("date_time not of a known type")
+	return "", t2iError(ValueError, "date_time not of a known type")
 }
 
-func t2iError(msg string) error {
-	return &ArgumentError{Func: "Time2Internaldate", Arg: "dateTime", Msg: msg}
+func t2iError(py PyException, msg string) error {
+	return &ArgumentError{Func: "Time2Internaldate", Arg: "dateTime", Msg: msg, Python: py}
 }
 
 func yearOutOfRange(year int64) error {
-	return t2iError("year " + strconv.FormatInt(year, 10) + " is out of range")
+	return t2iError(ValueError, "year "+strconv.FormatInt(year, 10)+" is out of range")
 }
 
 func unsignedToInternalDate(v uint64, loc *time.Location) (string, error) {
 	if v > math.MaxInt64 {
-		return "", t2iError("[Errno 75] Value too large for defined data type")
+		return "", t2iError(OSError, "[Errno 75] Value too large for defined data type")
 	}
 	return timestampToInternalDate(int64(v), loc)
 }
@@ -245,7 +245,7 @@ func unsignedToInternalDate(v uint64, loc *time.Location) (string, error) {
 // CPython's _PyTime_ObjectToTimeval does before datetime.fromtimestamp.
 func floatToInternalDate(f float64, loc *time.Location) (string, error) {
 	if math.IsNaN(f) {
-		return "", t2iError("Invalid value NaN (not a number)")
+		return "", t2iError(ValueError, "Invalid value NaN (not a number)")
 	}
 	sec, frac := math.Modf(f)
 	us := math.RoundToEven(frac * 1e6)
@@ -255,7 +255,7 @@ func floatToInternalDate(f float64, loc *time.Location) (string, error) {
 		sec--
 	}
 	if !(sec >= -(1<<63) && sec < 1<<63) {
-		return "", t2iError("timestamp out of range for platform time_t")
+		return "", t2iError(OverflowError, "timestamp out of range for platform time_t")
 	}
 	return timestampToInternalDate(int64(sec), loc)
 }
@@ -264,7 +264,7 @@ func floatToInternalDate(f float64, loc *time.Location) (string, error) {
 // .astimezone() followed by the strftime, with each step's failure.
 func timestampToInternalDate(sec int64, loc *time.Location) (string, error) {
 	if sec > gmtimeMaxSec || sec < gmtimeMinSec {
-		return "", t2iError("[Errno 75] Value too large for defined data type")
+		return "", t2iError(OSError, "[Errno 75] Value too large for defined data type")
 	}
 	u := time.Unix(sec, 0).UTC()
 	if y := u.Year(); y < 1 || y > 9999 {
@@ -274,7 +274,7 @@ func timestampToInternalDate(sec int64, loc *time.Location) (string, error) {
 	}
 	t := u.In(loc)
 	if y := t.Year(); y < 1 || y > 9999 {
-		return "", t2iError("date value out of range")
+		return "", t2iError(OverflowError, "date value out of range")
 	}
 	_, off := t.Zone()
 	return formatInternalDate(t.Year(), int(t.Month()), t.Day(), t.Hour(), t.Minute(), t.Second(), off)
@@ -293,17 +293,17 @@ func timeToInternalDate(t time.Time) (string, error) {
 // tuple fields in time.mktime and the datetime constructor.
 func checkCInt(v int) error {
 	if v > math.MaxInt32 {
-		return t2iError("signed integer is greater than maximum")
+		return t2iError(OverflowError, "signed integer is greater than maximum")
 	}
 	if v < math.MinInt32 {
-		return t2iError("signed integer is less than minimum")
+		return t2iError(OverflowError, "signed integer is less than minimum")
 	}
 	return nil
 }
 
 func tupleToInternalDate(tt []int, loc *time.Location, now time.Time) (string, error) {
 	if len(tt) != 9 {
-		return "", t2iError("time tuple must have 9 elements")
+		return "", t2iError(ValueError, "time tuple must have 9 elements")
 	}
 	std, dst, daylight := pyTimezone(loc, now)
 	gmtoff := -std
@@ -317,7 +317,7 @@ func tupleToInternalDate(tt []int, loc *time.Location, now time.Time) (string, e
 				}
 			}
 			if tt[0] < math.MinInt32+1900 {
-				return "", t2iError("year out of range")
+				return "", t2iError(OverflowError, "year out of range")
 			}
 			var err error
 			if isdst, err = mktimeIsDST(loc, tt[0], tt[1], tt[2], tt[3], tt[4], tt[5]); err != nil {
@@ -331,7 +331,7 @@ func tupleToInternalDate(tt []int, loc *time.Location, now time.Time) (string, e
 		case 1:
 			gmtoff = -dst
 		default:
-			return "", t2iError("tuple index out of range")
+			return "", t2iError(IndexError, "tuple index out of range")
 		}
 	}
 	// datetime(*date_time[:6], tzinfo=...) checks, in this order.
@@ -345,15 +345,15 @@ func tupleToInternalDate(tt []int, loc *time.Location, now time.Time) (string, e
 	case year < 1 || year > 9999:
 		return "", yearOutOfRange(int64(year))
 	case mon < 1 || mon > 12:
-		return "", t2iError("month must be in 1..12")
+		return "", t2iError(ValueError, "month must be in 1..12")
 	case day < 1 || day > datetimeDaysInMonth(year, mon):
-		return "", t2iError("day is out of range for month")
+		return "", t2iError(ValueError, "day is out of range for month")
 	case hour < 0 || hour > 23:
-		return "", t2iError("hour must be in 0..23")
+		return "", t2iError(ValueError, "hour must be in 0..23")
 	case min < 0 || min > 59:
-		return "", t2iError("minute must be in 0..59")
+		return "", t2iError(ValueError, "minute must be in 0..59")
 	case sec < 0 || sec > 59:
-		return "", t2iError("second must be in 0..59")
+		return "", t2iError(ValueError, "second must be in 0..59")
 	}
 	return formatInternalDate(year, mon, day, hour, min, sec, gmtoff)
 }
@@ -385,7 +385,7 @@ func mktimeIsDST(loc *time.Location, year, mon, day, hour, min, sec int) (int, e
 	wall := time.Date(year, time.Month(mon), day, hour, min, sec, 0, time.UTC)
 	if y := int64(wall.Year()) - 1900; y > math.MaxInt32 || y < math.MinInt32 {
 		// The normalised year no longer fits struct tm.
-		return 0, t2iError("mktime argument out of range")
+		return 0, t2iError(OverflowError, "mktime argument out of range")
 	}
 	t := time.Date(year, time.Month(mon), day, hour, min, sec, 0, loc)
 	_, off := t.Zone()
@@ -409,7 +409,7 @@ func mktimeIsDST(loc *time.Location, year, mon, day, hour, min, sec int) (int, e
 func formatInternalDate(year, mon, day, hour, min, sec, off int) (string, error) {
 	if off <= -86400 || off >= 86400 {
 		// datetime.timezone refuses such offsets.
-		return "", t2iError("offset must be a timedelta strictly between -timedelta(hours=24) and timedelta(hours=24), not " + timedeltaRepr(off) + ".")
+		return "", t2iError(ValueError, "offset must be a timedelta strictly between -timedelta(hours=24) and timedelta(hours=24), not "+timedeltaRepr(off)+".")
 	}
 	b := make([]byte, 0, len(`"DD-Mon-YYYY HH:MM:SS +HHMMSS"`))
 	two := func(v int) { b = append(b, byte('0'+v/10), byte('0'+v%10)) }

@@ -17,13 +17,20 @@ import (
 // message is msg.
 func checkArgumentError(t *testing.T, what string, err error, fn, msg string) {
 	t.Helper()
+	checkPyArgumentError(t, what, err, fn, "", msg)
+}
+
+// checkPyArgumentError is checkArgumentError that also wants the Python
+// exception py, unless py is empty.
+func checkPyArgumentError(t *testing.T, what string, err error, fn string, py PyException, msg string) {
+	t.Helper()
 	var ae *ArgumentError
 	if !errors.As(err, &ae) {
 		t.Errorf("%s: error %v (%T), want *ArgumentError %q", what, err, err, msg)
 		return
 	}
-	if ae.Msg != msg || ae.Func != fn || err.Error() != msg {
-		t.Errorf("%s: error %+v, want Func %q Msg %q", what, *ae, fn, msg)
+	if ae.Msg != msg || ae.Func != fn || err.Error() != msg || py != "" && ae.Python != py {
+		t.Errorf("%s: error %+v, want Func %q Msg %q Python %q", what, *ae, fn, msg, py)
 	}
 }
 
@@ -41,7 +48,7 @@ func TestInternaldate2tupleOracle(t *testing.T) {
 				got, err := internaldate2tupleIn(in.In, loc)
 				switch {
 				case want.Error != nil:
-					checkArgumentError(t, what, err, "Internaldate2tuple", want.Error.Msg)
+					checkPyArgumentError(t, what, err, "Internaldate2tuple", PyException(want.Error.Type), want.Error.Msg)
 				case err != nil:
 					t.Errorf("%s: unexpected error %v", what, err)
 				case want.None:
@@ -176,7 +183,7 @@ func TestTime2InternaldateOracle(t *testing.T) {
 					got, err := time2InternaldateIn(arg, loc, now)
 					switch {
 					case want.Error != nil:
-						checkArgumentError(t, what, err, "Time2Internaldate", want.Error.Msg)
+						checkPyArgumentError(t, what, err, "Time2Internaldate", PyException(want.Error.Type), want.Error.Msg)
 					case err != nil:
 						t.Errorf("%s: unexpected error %v", what, err)
 					case got != *want.Out:
@@ -333,7 +340,6 @@ func TestTime2InternaldateErrors(t *testing.T) {
 		{[]int{2000, 1, 1, 0, 0, 0}, "time tuple must have 9 elements"},
 		{[]int{2000, 1, 1, 0, 0, 0, 0, 1, 0, 0}, "time tuple must have 9 elements"},
 		{uint64(math.MaxUint64), "[Errno 75] Value too large for defined data type"},
-		{uint(math.MaxInt64 + 1), "[Errno 75] Value too large for defined data type"},
 		{math.NaN(), "Invalid value NaN (not a number)"},
 		{float32(math.Inf(1)), "timestamp out of range for platform time_t"},
 		{time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), "year 10000 is out of range"},
@@ -345,6 +351,11 @@ func TestTime2InternaldateErrors(t *testing.T) {
 	} {
 		_, err := time2InternaldateIn(c.in, loc, time.Now())
 		checkArgumentError(t, fmt.Sprintf("Time2Internaldate(%#v)", c.in), err, "Time2Internaldate", c.msg)
+	}
+	// Only a 64-bit uint can exceed a signed 64-bit timestamp.
+	if uint64(math.MaxUint) > math.MaxInt64 {
+		_, err := time2InternaldateIn(uint(math.MaxUint), loc, time.Now())
+		checkArgumentError(t, "Time2Internaldate(uint max)", err, "Time2Internaldate", "[Errno 75] Value too large for defined data type")
 	}
 }
 

@@ -183,10 +183,7 @@ func oracleExc(err error) string {
 	case *Error:
 		cls = "error"
 	case *ArgumentError:
-		cls = "ValueError"
-		if strings.HasPrefix(e.Msg, "'ascii' codec") {
-			cls = "UnicodeEncodeError"
-		}
+		cls = string(e.Python)
 	}
 	return "EXC " + cls + ": " + oracleEscaper.Replace(err.Error())
 }
@@ -321,6 +318,11 @@ func oracleGoCall(m *IMAP4, call oracleCall) string {
 		return res(m.Proxyauth(str(0)))
 	case "xatom":
 		return res(m.Xatom(str(0), rest(1)...))
+	case "enable":
+		return res(m.Enable(str(0)))
+	case "authenticate":
+		// Only Python's authobject=None can be written in a call list.
+		return res(m.Authenticate(str(0), nil))
 	case "append":
 		var date any
 		if len(a) > 2 && a[2] != nil {
@@ -532,6 +534,24 @@ func oracleSimple(s *fakeServer, names ...string) {
 const oracleMessage = "Subject: hi\r\n\r\nHello!\r\n"
 
 var oracleScenarios = []oracleScenario{
+	{
+		// CPython checks the state before it looks at the arguments, and
+		// its 3.14.7 Commands table has no ID: xatom("ID") registers ID for
+		// the state it was first used in.
+		name: "state before arguments",
+		setup: oracleWithBase(func(s *fakeServer) {
+			s.Handlers["ID"] = simpleHandler([]string{`* ID ("name" "fake")`}, "ID completed")
+		}),
+		calls: []oracleCall{
+			{"login", "user", "pass"},
+			{"authenticate", "PLAIN", nil},
+			{"xatom", "ID", "NIL"},
+			{"_untagged"},
+			{"select", "INBOX"},
+			{"xatom", "ID", "NIL"},
+			{"logout"},
+		},
+	},
 	{
 		name: "mailboxes",
 		setup: oracleWithBase(func(s *fakeServer) {

@@ -38,7 +38,7 @@ func SeqSet(items ...any) (string, error) {
 		parts = append(parts, s)
 	}
 	if len(parts) == 0 {
-		return "", &ArgumentError{Func: "SeqSet", Msg: "empty message set"}
+		return "", &ArgumentError{Func: "SeqSet", Msg: "empty message set", Python: ValueError}
 	}
 	return strings.Join(parts, ","), nil
 }
@@ -47,7 +47,7 @@ func seqSetItem(it any) (string, error) {
 	switch v := it.(type) {
 	case SeqRange:
 		if v.Start == 0 {
-			return "", &ArgumentError{Func: "SeqSet", Msg: "message numbers start at 1"}
+			return "", &ArgumentError{Func: "SeqSet", Msg: "message numbers start at 1", Python: ValueError}
 		}
 		return v.String(), nil
 	case []int:
@@ -62,16 +62,16 @@ func seqSetItem(it any) (string, error) {
 		return strings.Join(parts, ","), nil
 	case string:
 		if !isSeqSetString(v) {
-			return "", &ArgumentError{Func: "SeqSet", Msg: fmt.Sprintf("invalid message set %q", v)}
+			return "", &ArgumentError{Func: "SeqSet", Msg: fmt.Sprintf("invalid message set %q", v), Python: ValueError}
 		}
 		return v, nil
 	}
 	n, ok := asInt(it)
 	if !ok {
-		return "", &ArgumentError{Func: "SeqSet", Msg: fmt.Sprintf("message set items must be int, SeqRange or []int, not %T", it)}
+		return "", &ArgumentError{Func: "SeqSet", Msg: fmt.Sprintf("message set items must be int, SeqRange or []int, not %T", it), Python: TypeError}
 	}
 	if n < 1 || n > 1<<32-1 {
-		return "", &ArgumentError{Func: "SeqSet", Msg: fmt.Sprintf("message number %d out of range", n)}
+		return "", &ArgumentError{Func: "SeqSet", Msg: fmt.Sprintf("message number %d out of range", n), Python: ValueError}
 	}
 	return strconv.FormatInt(n, 10), nil
 }
@@ -111,7 +111,7 @@ func asInt(v any) (int64, bool) {
 func FlagList(flags ...string) (string, error) {
 	for _, f := range flags {
 		if !isFlag(f) {
-			return "", &ArgumentError{Func: "FlagList", Msg: fmt.Sprintf("invalid flag %q", f)}
+			return "", &ArgumentError{Func: "FlagList", Msg: fmt.Sprintf("invalid flag %q", f), Python: ValueError}
 		}
 	}
 	return "(" + strings.Join(flags, " ") + ")", nil
@@ -147,7 +147,7 @@ func (m *IMAP4) substitute(fn string, args []string, params []any) ([]string, er
 				continue
 			}
 			if next >= len(params) {
-				return nil, &ArgumentError{Func: fn, Arg: "params", Msg: "not enough parameters for the placeholders"}
+				return nil, &ArgumentError{Func: fn, Arg: "params", Msg: "not enough parameters for the placeholders", Python: TypeError}
 			}
 			s, err := m.param(fn, kind, params[next])
 			if err != nil {
@@ -159,37 +159,37 @@ func (m *IMAP4) substitute(fn string, args []string, params []any) ([]string, er
 		out[i] = b.String()
 	}
 	if next != len(params) {
-		return nil, &ArgumentError{Func: fn, Arg: "params", Msg: fmt.Sprintf("%d parameters given for %d placeholders", len(params), next)}
+		return nil, &ArgumentError{Func: fn, Arg: "params", Msg: fmt.Sprintf("%d parameters given for %d placeholders", len(params), next), Python: TypeError}
 	}
 	return out, nil
 }
 
 func (m *IMAP4) param(fn string, kind byte, v any) (string, error) {
-	bad := func(format string, a ...any) error {
-		return &ArgumentError{Func: fn, Arg: "params", Msg: fmt.Sprintf(format, a...)}
+	bad := func(py PyException, format string, a ...any) error {
+		return &ArgumentError{Func: fn, Arg: "params", Msg: fmt.Sprintf(format, a...), Python: py}
 	}
 	switch kind {
 	case 's':
 		s, err := SeqSet(v)
 		if err != nil {
-			return "", bad("?s needs a message set: %v", err)
+			return "", bad(pyExceptionOf(err), "?s needs a message set: %v", err)
 		}
 		return s, nil
 	case 'f':
 		switch f := v.(type) {
 		case string:
 			if !isFlag(f) {
-				return "", bad("invalid flag %q", f)
+				return "", bad(ValueError, "invalid flag %q", f)
 			}
 			return f, nil
 		case []string:
 			s, err := FlagList(f...)
 			if err != nil {
-				return "", bad("%v", err)
+				return "", bad(pyExceptionOf(err), "%v", err)
 			}
 			return s, nil
 		}
-		return "", bad("?f needs a string or []string, not %T", v)
+		return "", bad(TypeError, "?f needs a string or []string, not %T", v)
 	}
 	switch x := v.(type) {
 	case string:
@@ -197,7 +197,7 @@ func (m *IMAP4) param(fn string, kind byte, v any) (string, error) {
 			return "", err
 		}
 		if strings.ContainsAny(x, "\x00\r\n") {
-			return "", bad("NUL, CR and LF not allowed in commands")
+			return "", bad(ValueError, "NUL, CR and LF not allowed in commands")
 		}
 		return astringOf(x, false), nil
 	case []string:
@@ -211,10 +211,19 @@ func (m *IMAP4) param(fn string, kind byte, v any) (string, error) {
 		}
 		return "(" + strings.Join(parts, " ") + ")", nil
 	case bool, float32, float64:
-		return "", bad("? cannot take a %T", v)
+		return "", bad(TypeError, "? cannot take a %T", v)
 	}
 	if n, ok := asInt(v); ok {
 		return strconv.FormatInt(n, 10), nil
 	}
-	return "", bad("? cannot take a %T", v)
+	return "", bad(TypeError, "? cannot take a %T", v)
+}
+
+// pyExceptionOf is the Python exception of an *ArgumentError, ValueError
+// for any other error.
+func pyExceptionOf(err error) PyException {
+	if ae, ok := err.(*ArgumentError); ok && ae.Python != "" {
+		return ae.Python
+	}
+	return ValueError
 }

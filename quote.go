@@ -33,7 +33,7 @@ func (m *IMAP4) mailbox(fn, name, s string, pattern bool) (arg, error) {
 	if !m.utf8 {
 		enc, err := encodeMailboxUTF7(s)
 		if err != nil {
-			return arg{}, &ArgumentError{Func: fn, Arg: name, Msg: fmt.Sprintf("mailbox name %q is not valid UTF-8", s)}
+			return arg{}, &ArgumentError{Func: fn, Arg: name, Msg: fmt.Sprintf("mailbox name %q is not valid UTF-8", s), Python: UnicodeEncodeError}
 		}
 		s = enc
 	}
@@ -139,7 +139,7 @@ func (m *IMAP4) checkEncodable(fn, name, s string) error {
 	} else {
 		msg = fmt.Sprintf("'ascii' codec can't encode characters in position %d-%d: ordinal not in range(128)", first, last)
 	}
-	return &ArgumentError{Func: fn, Arg: name, Msg: msg}
+	return &ArgumentError{Func: fn, Arg: name, Msg: msg, Python: UnicodeEncodeError}
 }
 
 func pyCharRepr(r rune) string {
@@ -170,16 +170,16 @@ func (m *IMAP4) encodeCriterion(fn, charset, c string) (arg, error) {
 	}
 	enc, codec, ok := criteriaEncoding(charset)
 	if !ok {
-		return arg{}, &ArgumentError{Func: fn, Arg: "charset", Msg: "unknown encoding: " + charset}
+		return arg{}, &ArgumentError{Func: fn, Arg: "charset", Msg: "unknown encoding: " + charset, Python: LookupError}
 	}
 	out := c
 	switch {
 	case codec == "ascii":
-		return arg{}, &ArgumentError{Func: fn, Arg: "criteria", Msg: fmt.Sprintf("%s cannot encode %q", charset, c)}
+		return arg{}, &ArgumentError{Func: fn, Arg: "criteria", Msg: fmt.Sprintf("%s cannot encode %q", charset, c), Python: UnicodeEncodeError}
 	case enc != nil:
 		var err error
 		if out, err = enc.NewEncoder().String(c); err != nil {
-			return arg{}, &ArgumentError{Func: fn, Arg: "criteria", Msg: fmt.Sprintf("%s cannot encode %q: %v", charset, c, err)}
+			return arg{}, &ArgumentError{Func: fn, Arg: "criteria", Msg: fmt.Sprintf("%s cannot encode %q: %v", charset, c, err), Python: UnicodeEncodeError}
 		}
 	}
 	// 8-bit text is not an atom: servers refuse it bare ("8bit data in

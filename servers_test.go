@@ -105,6 +105,13 @@ type dovecotLab struct {
 // returns its name and password. The user can log in at once.
 func (d *dovecotLab) NewUser(t testing.TB) (user, password string) {
 	t.Helper()
+	return d.NewUserWith(t, "")
+}
+
+// NewUserWith is NewUser with userdb extra fields for the user, such as
+// "quota_rule=*:storage=1K".
+func (d *dovecotLab) NewUserWith(t testing.TB, extra string) (user, password string) {
+	t.Helper()
 	user = d.nextUser()
 	password = "pass-" + user
 	// The home must belong to the user that mail processes run as; Dovecot
@@ -118,7 +125,7 @@ func (d *dovecotLab) NewUser(t testing.TB) (user, password string) {
 	}
 	// One passwd-file per user: see testdata/dovecot/start.sh for why.
 	// Written aside and renamed, so that Dovecot never reads half a line.
-	line := fmt.Sprintf("%s:{PLAIN}%s:%d:%d::%s::\n", user, password, d.mailUID, d.mailGID, home)
+	line := fmt.Sprintf("%s:{PLAIN}%s:%d:%d::%s::%s\n", user, password, d.mailUID, d.mailGID, home, extra)
 	tmp := filepath.Join(d.passwdDir, "."+user)
 	if err := os.WriteFile(tmp, []byte(line), 0o644); err != nil {
 		t.Fatalf("dovecot NewUser: %v", err)

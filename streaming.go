@@ -21,8 +21,11 @@ import (
 // connection stays usable) and FetchStream returns that error.
 func (m *IMAP4) FetchStream(messageSet, messageParts string, fn func(header []byte, literal io.Reader) error) (string, []Datum, error) {
 	defer m.begin()()
+	if err := m.checkState("FETCH"); err != nil {
+		return "", nil, err
+	}
 	if fn == nil {
-		return "", nil, &ArgumentError{Func: "FetchStream", Arg: "fn", Msg: "fn must not be nil"}
+		return "", nil, &ArgumentError{Func: "FetchStream", Arg: "fn", Msg: "fn must not be nil", Python: TypeError}
 	}
 	m.literalSink, m.sinkErr = fn, nil
 	defer func() { m.literalSink, m.sinkErr = nil, nil }()
@@ -55,8 +58,14 @@ func (m *IMAP4) streamLiteral(header []byte, n int64) error {
 // closed, since the server still waits for the rest of the literal.
 func (m *IMAP4) AppendReader(mailbox, flags string, dateTime any, r io.Reader, size int64) (string, []Datum, error) {
 	defer m.begin()()
-	if r == nil || size < 0 {
-		return "", nil, &ArgumentError{Func: "AppendReader", Arg: "r", Msg: "a reader and a size of at least 0 are needed"}
+	if err := m.checkState("APPEND"); err != nil {
+		return "", nil, err
+	}
+	if r == nil {
+		return "", nil, &ArgumentError{Func: "AppendReader", Arg: "r", Msg: "a reader and a size of at least 0 are needed", Python: TypeError}
+	}
+	if size < 0 {
+		return "", nil, &ArgumentError{Func: "AppendReader", Arg: "size", Msg: "a reader and a size of at least 0 are needed", Python: ValueError}
 	}
 	return m.appendLiteral("AppendReader", mailbox, flags, dateTime, &literal{r: r, n: size})
 }

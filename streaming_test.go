@@ -166,7 +166,7 @@ func literalServer(t *testing.T, caps string) (*fakeServer, *[]string, *atomic.I
 
 func TestLiteralPlusSavesTheRoundTrip(t *testing.T) {
 	s, got, conts := literalServer(t, "LITERAL+")
-	m := dialFake(t, s, WithTimeout(2*time.Second))
+	m := dialFake(t, s, WithTimeout(2*time.Second), WithLiteralPlus())
 	m.Login("user", "pass")
 	big := strings.Repeat("x", 100000)
 	for _, msg := range []string{"Subject: a\r\n\r\nb\r\n", big} {
@@ -187,7 +187,7 @@ func TestLiteralPlusSavesTheRoundTrip(t *testing.T) {
 
 func TestLiteralMinusOnlyForSmallLiterals(t *testing.T) {
 	s, got, conts := literalServer(t, "LITERAL-")
-	m := dialFake(t, s, WithTimeout(2*time.Second))
+	m := dialFake(t, s, WithTimeout(2*time.Second), WithLiteralPlus())
 	m.Login("user", "pass")
 	small, large := strings.Repeat("s", 4096), strings.Repeat("l", 4097)
 	for _, msg := range []string{small, large} {
@@ -204,6 +204,29 @@ func TestLiteralMinusOnlyForSmallLiterals(t *testing.T) {
 	}
 	if len(*got) != 2 {
 		t.Errorf("server got %d literals", len(*got))
+	}
+}
+
+// By default every literal is synchronizing, as CPython's, even when the
+// server advertises LITERAL+ or LITERAL-: a server that refuses the APPEND
+// must never be sent the message.
+func TestLiteralPlusIsOptIn(t *testing.T) {
+	for _, caps := range []string{"LITERAL+", "LITERAL-"} {
+		s, got, conts := literalServer(t, caps)
+		m := dialFake(t, s, WithTimeout(2*time.Second))
+		m.Login("user", "pass")
+		if _, _, err := m.Append("", "", nil, []byte("x")); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := m.AppendReader("", "", nil, strings.NewReader("yz"), 2); err != nil {
+			t.Fatal(err)
+		}
+		if conts.Load() != 2 || len(*got) != 2 {
+			t.Errorf("%s: %d continuations for %d literals, want 2 for 2", caps, conts.Load(), len(*got))
+		}
+		if wire := strings.Join(s.Lines(), "\n"); !strings.Contains(wire, "APPEND INBOX {1}\n") || !strings.Contains(wire, "APPEND INBOX {2}\n") {
+			t.Errorf("%s: wire %q", caps, wire)
+		}
 	}
 }
 
@@ -250,7 +273,7 @@ func TestAppendReader(t *testing.T) {
 // (Dovecot 2.3 does): such an APPEND waits for the continuation instead.
 func TestLiteralPlusNotUsedWithMalformedArguments(t *testing.T) {
 	s, _, conts := literalServer(t, "LITERAL+")
-	m := dialFake(t, s, WithTimeout(2*time.Second))
+	m := dialFake(t, s, WithTimeout(2*time.Second), WithLiteralPlus())
 	m.Login("user", "pass")
 	for _, tc := range []struct {
 		flags string

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 r"""Run a list of imaplib calls with CPython's own imaplib, for oracle_test.go.
 
-Usage: fake_client.py HOST PORT < calls.json
+Usage: fake_client.py HOST PORT [TIMEOUT] < calls.json
 
 stdin holds a JSON list of calls, each a list [method, arg, ...]; for example
 [["login", "user", "pass"], ["select", "INBOX"], ["fetch", "1", "(RFC822)"]].
@@ -51,9 +51,10 @@ PSEUDO = {
 
 def main():
     host, port = sys.argv[1], int(sys.argv[2])
+    timeout = float(sys.argv[3]) if len(sys.argv) > 3 else None
     calls = json.load(sys.stdin)
     try:
-        client = imaplib.IMAP4(host, port)
+        client = imaplib.IMAP4(host, port, timeout=timeout)
     except Exception as e:
         print(exc_line(e), flush=True)
         return
