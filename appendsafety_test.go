@@ -221,12 +221,39 @@ func probeAppend(t *testing.T, srv probeServer, rc appendRefusal, mode string) (
 			t.Fatal(err)
 		}
 		out = append(out, pyTupleRepr(m.Capabilities()))
-		for _, c := range calls {
+		for _, c := range calls[:len(calls)-1] {
 			out = append(out, oracleGoCall(m, c))
+		}
+		if mode == "go" {
+			out = append(out, oracleGoCall(m, calls[len(calls)-1]))
+		} else {
+			// The server runs what it reads in order: once it has answered
+			// a NOOP sent now, or closed the connection, it has run every
+			// line of the message it was going to run.
+			out = append(out, probeDrain(m))
 		}
 		m.Shutdown()
 	}
 	return out, probeTraces(t, srv, user, password)
+}
+
+// probeDrain sends a NOOP of its own and reads until its completion or
+// the end of the connection, returning how it ended.
+func probeDrain(m *IMAP4) string {
+	if err := m.Send([]byte("ZZZZ1 NOOP\r\n")); err != nil {
+		return "drain: " + err.Error()
+	}
+	for n := 0; ; n++ {
+		line, err := m.Readline()
+		switch {
+		case err != nil:
+			return fmt.Sprintf("drain: %d lines, then %v", n, err)
+		case len(line) == 0:
+			return fmt.Sprintf("drain: %d lines, then EOF", n)
+		case bytes.HasPrefix(line, []byte("ZZZZ1 ")):
+			return fmt.Sprintf("drain: %d lines, then %q", n, line)
+		}
+	}
 }
 
 func probePython(t *testing.T, srv probeServer, calls []oracleCall, timeout time.Duration) []string {

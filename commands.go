@@ -5,6 +5,7 @@ import (
 	"crypto/hmac"
 	"crypto/md5"
 	"encoding/hex"
+	"net"
 	"strings"
 	"time"
 )
@@ -56,11 +57,11 @@ func (m *IMAP4) appendLiteral(fn, mailbox, flags string, dateTime any, lit *lite
 	// answered ENABLE UTF8=ACCEPT with OK may still not know (Dovecot 2.3
 	// does that).
 	lit.sync = m.utf8 || (fl.b != nil && !isFlagList(string(fl.b))) || (dt.b != nil && !isDateTime(dt.b))
-	tag, err := m.command("APPEND", []arg{mb, fl, dt}, lit)
+	c, err := m.command("APPEND", []arg{mb, fl, dt}, lit)
 	if err != nil {
 		return "", nil, err
 	}
-	return m.commandComplete("APPEND", tag)
+	return m.commandComplete(c)
 }
 
 // isFlagList reports whether s is an RFC 3501 flag-list: flags in
@@ -146,24 +147,24 @@ func (m *IMAP4) authenticate(mechanism string, authobject AuthFunc) (string, []D
 	if authobject == nil {
 		return "", nil, &ArgumentError{Func: "Authenticate", Arg: "authobject", Msg: "authobject must not be nil", Python: TypeError}
 	}
-	m.authErr = nil
-	tag, err := m.command("AUTHENTICATE", []arg{raw(strings.ToUpper(mechanism))}, &literal{auth: authobject})
+	lit := &literal{auth: authobject}
+	c, err := m.command("AUTHENTICATE", []arg{raw(strings.ToUpper(mechanism))}, lit)
 	if err != nil {
 		return "", nil, err
 	}
-	typ, dat, err := m.commandComplete("AUTHENTICATE", tag)
+	typ, dat, err := m.commandComplete(c)
 	if err != nil {
 		// RFC 3501 has the server answer an aborted exchange with BAD: the
 		// authobject's error is the cause of that *Error too.
-		if e, ok := err.(*Error); ok && e.Err == nil && m.authErr != nil {
-			e.Err = m.authErr
+		if e, ok := err.(*Error); ok && e.Err == nil && lit.authErr != nil {
+			e.Err = lit.authErr
 		}
 		return "", nil, err
 	}
 	if typ != "OK" {
-		return "", nil, &Error{Msg: strings.ToValidUTF8(string(dat[len(dat)-1].Bytes), "\uFFFD"), Err: m.authErr}
+		return "", nil, &Error{Msg: strings.ToValidUTF8(string(dat[len(dat)-1].Bytes), "\uFFFD"), Err: lit.authErr}
 	}
-	m.state = StateAuth
+	m.setState(StateAuth)
 	if err := m.refreshCapabilities(false); err != nil {
 		return "", nil, err
 	}
@@ -187,7 +188,7 @@ func (m *IMAP4) Check() (string, []Datum, error) {
 // The state becomes AUTH even when the command fails, as in Python.
 func (m *IMAP4) Close() (string, []Datum, error) {
 	defer m.begin()()
-	defer func() { m.state = StateAuth }()
+	defer m.setState(StateAuth)
 	return m.simple("CLOSE")
 }
 
@@ -212,13 +213,11 @@ func (m *IMAP4) copyOrMove(name, fn, messageSet, newMailbox string) (string, []D
 	if err != nil {
 		return "", nil, err
 	}
-	if m.call.uid {
-		if err := m.checkState(name); err != nil {
-			return "", nil, err
-		}
-		return m.simple("UID", raw(name), raw(messageSet), mb)
+	name, args, err := m.withUID(name, []arg{raw(messageSet), mb})
+	if err != nil {
+		return "", nil, err
 	}
-	return m.simple(name, raw(messageSet), mb)
+	return m.simple(name, args...)
 }
 
 // Create creates mailbox.
@@ -270,7 +269,7 @@ func (m *IMAP4) Enable(capability string) (string, []Datum, error) {
 	}
 	typ, dat, err := m.simple("ENABLE", raw(capability))
 	if err == nil && typ == "OK" && strings.Contains(strings.ToUpper(capability), "UTF8=ACCEPT") {
-		m.utf8 = true
+		m.setAttr(func() { m.utf8 = true })
 	}
 	return typ, dat, err
 }
@@ -289,10 +288,7 @@ func (m *IMAP4) Expunge(messageSet ...string) (string, []Datum, error) {
 	case len(messageSet) == 0 && m.call.uid:
 		return "", nil, &Error{Msg: "UID EXPUNGE requires a message set"}
 	case m.call.uid:
-		if err := m.checkState("EXPUNGE"); err != nil {
-			return "", nil, err
-		}
-		return m.untaggedCommand("UID", "EXPUNGE", []arg{raw("EXPUNGE"), raw(messageSet[0])})
+		return m.uidCapable(nil, "EXPUNGE", "EXPUNGE", []arg{raw(messageSet[0])})
 	}
 	return m.untaggedCommand("EXPUNGE", "EXPUNGE", nil)
 }
@@ -312,19 +308,36 @@ func (m *IMAP4) fetch(messageSet, messageParts string) (string, []Datum, error) 
 	if err != nil {
 		return "", nil, err
 	}
-	return m.uidCapable("FETCH", "FETCH", []arg{raw(messageSet), fetchParts(parts[0])})
+	return m.uidCapable(nil, "FETCH", "FETCH", []arg{raw(messageSet), fetchParts(parts[0])})
 }
 
 // uidCapable runs name, or UID name when the view asks for UIDs, and
-// returns the untagged responses resp.
-func (m *IMAP4) uidCapable(name, resp string, args []arg) (string, []Datum, error) {
+// returns the untagged responses resp; snk, if not nil, takes the
+// untagged data instead of the store.
+func (m *IMAP4) uidCapable(snk sink, name, resp string, args []arg) (string, []Datum, error) {
+	name, args, err := m.withUID(name, args)
+	if err != nil {
+		return "", nil, err
+	}
+	typ, dat, err := m.simpleTo(snk, name, args...)
+	if err != nil {
+		return "", nil, err
+	}
+	typ, dat = m.untaggedResponse(typ, dat, resp)
+	return typ, dat, nil
+}
+
+// withUID returns the command that runs name with args: "UID name args"
+// when the view asks for UIDs (Python 3.16's uid=True), after checking
+// the state name needs, as Python's uid does.
+func (m *IMAP4) withUID(name string, args []arg) (string, []arg, error) {
 	if !m.call.uid {
-		return m.untaggedCommand(name, resp, args)
+		return name, args, nil
 	}
 	if err := m.checkState(name); err != nil {
 		return "", nil, err
 	}
-	return m.untaggedCommand("UID", resp, append([]arg{raw(name)}, args...))
+	return "UID", append([]arg{raw(name)}, args...), nil
 }
 
 // withParams substitutes the view's Params into args, if it has any.
@@ -435,7 +448,7 @@ func (m *IMAP4) Login(user, password string) (string, []Datum, error) {
 	if typ != "OK" {
 		return "", nil, &Error{Msg: strings.ToValidUTF8(string(dat[len(dat)-1].Bytes), "\uFFFD")}
 	}
-	m.state = StateAuth
+	m.setState(StateAuth)
 	if err := m.refreshCapabilities(false); err != nil {
 		return "", nil, err
 	}
@@ -457,11 +470,30 @@ func (m *IMAP4) LoginCramMD5(user, password string) (string, []Datum, error) {
 // server's BYE: ("BYE", [text]). The connection is closed even when the
 // command fails. Calling Logout again returns an *AbortError, so
 // "defer m.Logout()" is safe after an explicit Logout.
+//
+// An IDLE in progress is ended first (DONE), as Idler.Close does. Called
+// while another goroutine's command is waiting for the server (an
+// Idler's iteration, say), Logout does not wait for it: it closes the
+// connection at once, which ends that command with an *AbortError, and
+// returns an *AbortError itself, since no LOGOUT could be sent.
 func (m *IMAP4) Logout() (string, []Datum, error) {
-	defer m.begin()()
-	m.state = StateLogout
+	if !m.cmdMu.TryLock() {
+		m.e.close()
+		m.cmdMu.Lock()
+		defer m.cmdMu.Unlock()
+		if m.idler != nil {
+			m.idler.closed, m.idler = true, nil
+		}
+		m.setState(StateLogout)
+		return "", nil, &AbortError{Msg: "socket error: connection closed by Logout while another command was running; LOGOUT not sent", Err: net.ErrClosed}
+	}
+	defer m.armView()()
+	if m.idler != nil {
+		m.idler.end()
+	}
+	m.setState(StateLogout)
 	typ, dat, err := m.simple("LOGOUT")
-	m.shutdown()
+	m.e.close()
 	return typ, dat, err
 }
 
@@ -475,8 +507,8 @@ func (m *IMAP4) Namespace() (string, []Datum, error) {
 // the untagged store (see Response).
 func (m *IMAP4) Noop() (string, []Datum, error) {
 	defer m.begin()()
-	if m.debug >= 3 {
-		m.dumpUntagged()
+	if m.log.level() >= 3 {
+		m.store.dump()
 	}
 	return m.simple("NOOP")
 }
@@ -532,7 +564,7 @@ func (m *IMAP4) Search(charset string, criteria ...string) (string, []Datum, err
 	if err != nil {
 		return "", nil, err
 	}
-	return m.uidCapable("SEARCH", "SEARCH", append(args, crit...))
+	return m.uidCapable(nil, "SEARCH", "SEARCH", append(args, crit...))
 }
 
 // criteria applies the view's Params to search criteria and encodes their
@@ -561,8 +593,8 @@ func (m *IMAP4) Select(mailbox string, readonly bool) (string, []Datum, error) {
 	if mailbox == "" {
 		mailbox = "INBOX"
 	}
-	m.flushUntagged()
-	m.isReadonly = readonly
+	m.store.flush()
+	m.setAttr(func() { m.isReadonly = readonly })
 	name := "SELECT"
 	if readonly {
 		name = "EXAMINE"
@@ -576,17 +608,17 @@ func (m *IMAP4) Select(mailbox string, readonly bool) (string, []Datum, error) {
 		return "", nil, err
 	}
 	if typ != "OK" {
-		m.state = StateAuth
+		m.setState(StateAuth)
 		return typ, dat, nil
 	}
-	m.state = StateSelected
-	if m.untagged["READ-ONLY"] != nil && !readonly {
-		if m.debug >= 1 {
-			m.dumpUntagged()
+	m.setState(StateSelected)
+	if m.store.has("READ-ONLY") && !readonly {
+		if m.log.level() >= 1 {
+			m.store.dump()
 		}
 		return "", nil, &ReadOnlyError{Msg: pyStrRepr(mailbox) + " is not writable"}
 	}
-	if exists, ok := m.untagged["EXISTS"]; ok {
+	if exists, ok := m.store.get("EXISTS"); ok {
 		return typ, append([]Datum(nil), exists...), nil
 	}
 	return typ, []Datum{{}}, nil
@@ -638,7 +670,7 @@ func (m *IMAP4) Sort(sortCriteria, charset string, searchCriteria ...string) (st
 	if err != nil {
 		return "", nil, err
 	}
-	return m.uidCapable("SORT", "SORT", args)
+	return m.uidCapable(nil, "SORT", "SORT", args)
 }
 
 // Thread threads the messages matching searchCriteria with algorithm (RFC
@@ -650,7 +682,7 @@ func (m *IMAP4) Thread(algorithm, charset string, searchCriteria ...string) (str
 	if err != nil {
 		return "", nil, err
 	}
-	return m.uidCapable("THREAD", "THREAD", args)
+	return m.uidCapable(nil, "THREAD", "THREAD", args)
 }
 
 func (m *IMAP4) sortArgs(fn string, first arg, charset string, criteria []string) ([]arg, error) {
@@ -686,7 +718,7 @@ func (m *IMAP4) Status(mailbox, names string) (string, []Datum, error) {
 // responses. With(UID) stores by UID.
 func (m *IMAP4) Store(messageSet, command, flags string) (string, []Datum, error) {
 	defer m.begin()()
-	return m.uidCapable("STORE", "FETCH", []arg{raw(messageSet), raw(command), parenList(flags)})
+	return m.uidCapable(nil, "STORE", "FETCH", []arg{raw(messageSet), raw(command), parenList(flags)})
 }
 
 // Uid runs command (COPY, FETCH, MOVE, SEARCH, SORT, STORE, THREAD or
@@ -769,7 +801,7 @@ func unpackMessage(want, got int) string {
 // state becomes AUTH even when the command fails, as in Python.
 func (m *IMAP4) Unselect() (string, []Datum, error) {
 	defer m.begin()()
-	defer func() { m.state = StateAuth }()
+	defer m.setState(StateAuth)
 	return m.simple("UNSELECT")
 }
 

@@ -96,7 +96,7 @@ func ccCheck(t *testing.T, what string, want string, typ string, data []Datum, e
 // number and the text after the tag; ok is false when the line does not
 // start with the client's tag prefix and a number.
 func ccSplitTag(m *IMAP4, line string) (num int, rest string, ok bool) {
-	pre := string(m.tagPre)
+	pre := string(m.e.tagPre)
 	if !strings.HasPrefix(line, pre) {
 		return 0, "", false
 	}
@@ -946,7 +946,7 @@ func ccCtlRefused(t *testing.T, m *IMAP4, s *fakeServer, what string, call func(
 	lines := s.Lines()
 	if n, rest, ok := ccSplitTag(m, lines[len(lines)-1]); !ok || n != n0+1 || rest != "NOOP" {
 		t.Errorf("%s: after the refused command the server received %q; want tag %s%d NOOP (no byte written, no tag used)",
-			what, lines[len(lines)-1], m.tagPre, n0+1)
+			what, lines[len(lines)-1], m.e.tagPre, n0+1)
 	}
 }
 

@@ -24,17 +24,22 @@ func (m *IMAP4) Compress() (string, []Datum, error) {
 	if err != nil || typ != "OK" {
 		return typ, dat, err
 	}
-	// Compressed data starts right after the OK line, possibly in the same
-	// read: what is already buffered belongs to the deflate stream.
-	buffered := make([]byte, m.r.Buffered())
-	io.ReadFull(m.r, buffered)
-	ct := &compressTransport{raw: m.dt.transport}
+	m.e.startDeflate()
+	m.compressed = true
+	return typ, dat, nil
+}
+
+// startDeflate puts DEFLATE (RFC 4978) over the transport in both
+// directions. Compressed data starts right after the server's OK, possibly
+// in the same read: what is buffered already belongs to the deflate
+// stream.
+func (e *engine) startDeflate() {
+	buffered := e.takeBuffered()
+	ct := &compressTransport{raw: e.dt.transport}
 	ct.w, _ = flate.NewWriter(ct.raw, flate.DefaultCompression)
 	ct.r = flate.NewReader(io.MultiReader(bytes.NewReader(buffered), &ct.rawIn))
 	ct.rawIn.r, ct.rawIn.n = ct.raw, int64(len(buffered))
-	m.setTransport(m.conn, ct)
-	m.compressed = true
-	return typ, dat, nil
+	e.replaceTransport(nil, ct)
 }
 
 // compressTransport deflates what is written and inflates what is read,
@@ -82,9 +87,9 @@ func (c *countingReader) Read(p []byte) (int, error) {
 // Compress, or -1 when compression is off: compare it with the size of
 // the data the commands returned to see what compression saved.
 func (m *IMAP4) CompressedBytesRead() int64 {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	ct, ok := m.dt.transport.(*compressTransport)
+	m.cmdMu.Lock()
+	defer m.cmdMu.Unlock()
+	ct, ok := m.e.dt.transport.(*compressTransport)
 	if !ok {
 		return -1
 	}

@@ -3,9 +3,19 @@ package imaplib
 import (
 	"context"
 	"errors"
+	"io"
+	"os"
 	"sync/atomic"
 	"time"
 )
+
+// transport is what the engine reads and writes: a socket, a TLS session,
+// a child process's pipes, or DEFLATE over one of them.
+type transport interface {
+	io.ReadWriteCloser
+	SetReadDeadline(time.Time) error
+	SetWriteDeadline(time.Time) error
+}
 
 // deadlineTransport puts the time limits on every read and write:
 //
@@ -20,7 +30,8 @@ type deadlineTransport struct {
 	timeout   time.Duration
 	waiting   bool      // an idler waits for a response to begin
 	until     time.Time // the end of that wait
-	limit     time.Time // the command's context deadline
+	ctx       context.Context
+	limit     time.Time // the context's deadline
 	cancelled atomic.Bool
 	armedR    bool // a read deadline is in force
 	armedW    bool
@@ -78,11 +89,62 @@ func (t *deadlineTransport) Write(p []byte) (int, error) {
 }
 
 // cancel interrupts the call in progress, if any, and every later one
-// until the command ends.
+// until the context is disarmed.
 func (t *deadlineTransport) cancel() {
 	t.cancelled.Store(true)
 	_ = t.SetReadDeadline(past)
 	_ = t.SetWriteDeadline(past)
+}
+
+// arm makes ctx bound every call until the returned function disarms it:
+// its deadline limits them and its cancellation interrupts them.
+func (t *deadlineTransport) arm(ctx context.Context) (disarm func()) {
+	if ctx == nil {
+		return func() {}
+	}
+	t.ctx = ctx
+	if dl, ok := ctx.Deadline(); ok {
+		t.limit = dl
+	}
+	fired := make(chan struct{})
+	stop := context.AfterFunc(ctx, func() {
+		defer close(fired)
+		t.cancel()
+	})
+	return func() {
+		if !stop() {
+			// The cancellation set past deadlines behind the transport's
+			// back; clear them for the next call.
+			<-fired
+			_ = t.SetReadDeadline(time.Time{})
+			_ = t.SetWriteDeadline(time.Time{})
+			t.armedR, t.armedW = false, false
+		}
+		t.limit = time.Time{}
+		t.cancelled.Store(false)
+		t.ctx = nil
+	}
+}
+
+// ctxErr returns the armed context's error, counting its deadline as
+// passed as soon as the transport's deadline for it has.
+func (t *deadlineTransport) ctxErr() error {
+	if t.ctx == nil {
+		return nil
+	}
+	if err := t.ctx.Err(); err != nil {
+		return err
+	}
+	if !t.limit.IsZero() && !time.Now().Before(t.limit) {
+		return context.DeadlineExceeded
+	}
+	return nil
+}
+
+// waitEnded reports whether err ended an IDLE wait rather than the
+// connection: the wait's own deadline passed, or its context is done.
+func (t *deadlineTransport) waitEnded(err error) bool {
+	return t.waiting && errors.Is(err, os.ErrDeadlineExceeded)
 }
 
 // begin locks the connection for one command and arms the view's
@@ -90,52 +152,23 @@ func (t *deadlineTransport) cancel() {
 // its context interrupted leaves the connection closed: the server's
 // answer would otherwise arrive out of step.
 func (m *IMAP4) begin() func() {
-	m.mu.Lock()
-	ctx := m.call.ctx
-	if ctx == nil || m.dt == nil {
-		return m.mu.Unlock
-	}
-	m.active = ctx
-	if dl, ok := ctx.Deadline(); ok {
-		m.dt.limit = dl
-	}
-	fired := make(chan struct{})
-	stop := context.AfterFunc(ctx, func() {
-		defer close(fired)
-		m.dt.cancel()
-	})
-	return func() {
-		if !stop() {
-			// The cancellation set past deadlines behind the transport's
-			// back; clear them for the next command.
-			<-fired
-			_ = m.dt.SetReadDeadline(time.Time{})
-			_ = m.dt.SetWriteDeadline(time.Time{})
-			m.dt.armedR, m.dt.armedW = false, false
-		}
-		m.dt.limit = time.Time{}
-		m.dt.cancelled.Store(false)
-		m.active = nil
-		if m.dead != nil && isContextError(m.dead) {
-			m.shutdown()
-		}
-		m.mu.Unlock()
-	}
+	m.cmdMu.Lock()
+	return m.armView()
 }
 
-// ctxErr returns the running command's context error, counting its
-// deadline as passed as soon as the transport's deadline for it has.
-func (m *IMAP4) ctxErr() error {
-	if m.active == nil {
-		return nil
+// armView is begin for a caller that holds the command lock already.
+func (m *IMAP4) armView() func() {
+	if m.call.ctx == nil || m.e.dt == nil {
+		return m.cmdMu.Unlock
 	}
-	if err := m.active.Err(); err != nil {
-		return err
+	disarm := m.e.dt.arm(m.call.ctx)
+	return func() {
+		disarm()
+		if m.e.dead != nil && isContextError(m.e.dead) {
+			m.e.close()
+		}
+		m.cmdMu.Unlock()
 	}
-	if m.dt != nil && !m.dt.limit.IsZero() && !time.Now().Before(m.dt.limit) {
-		return context.DeadlineExceeded
-	}
-	return nil
 }
 
 func isContextError(err error) bool {

@@ -2,7 +2,9 @@ package imaplib
 
 import (
 	"fmt"
+	"io"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -15,39 +17,52 @@ type logEntry struct {
 	at   time.Time
 }
 
+// wireLog is a connection's debug output, Python's debug attribute and
+// _cmd_log: messages at the debug level in force, and a ring of the last
+// lines sent and received for PrintLog.
+type wireLog struct {
+	lvl  atomic.Int32 // may be changed while a command runs
+	out  io.Writer
+	ring [cmdLogLen]logEntry
+	at   int
+}
+
+func (l *wireLog) level() int         { return int(l.lvl.Load()) }
+func (l *wireLog) setLevel(level int) { l.lvl.Store(int32(level)) }
+
 // mesg writes one debug message in CPython's _mesg format:
 // "  MM:SS.cc message".
-func (m *IMAP4) mesg(s string) {
-	m.mesgAt(s, time.Now())
+func (l *wireLog) mesg(s string) {
+	l.mesgAt(s, time.Now())
 }
 
-func (m *IMAP4) mesgAt(s string, t time.Time) {
-	fmt.Fprintf(m.opts.debugOut, "  %s.%02d %s\n", t.Format("04:05"), t.Nanosecond()/10_000_000, s)
+func (l *wireLog) mesgAt(s string, t time.Time) {
+	fmt.Fprintf(l.out, "  %s.%02d %s\n", t.Format("04:05"), t.Nanosecond()/10_000_000, s)
 }
 
-// logLine records a line received (dir '<'): printed at debug level 4,
+// line records a line received (dir '<'): printed at debug level 4,
 // otherwise kept in the ring for PrintLog. At level 0 nothing is kept,
 // which spares formatting every line of a large FETCH.
-func (m *IMAP4) logLine(dir byte, line []byte) {
-	if m.debug < 1 {
+func (l *wireLog) line(dir byte, line []byte) {
+	if l.level() < 1 {
 		return
 	}
-	m.logText(string(dir) + " " + pyBytesRepr(line))
+	l.text(string(dir) + " " + pyBytesRepr(line))
 }
 
-func (m *IMAP4) logText(s string) {
-	if m.debug >= 4 {
-		m.mesg(s)
+func (l *wireLog) text(s string) {
+	if l.level() >= 4 {
+		l.mesg(s)
 		return
 	}
-	m.cmdLog[m.cmdLogAt] = logEntry{s, time.Now()}
-	m.cmdLogAt = (m.cmdLogAt + 1) % cmdLogLen
+	l.ring[l.at] = logEntry{s, time.Now()}
+	l.at = (l.at + 1) % cmdLogLen
 }
 
-// logCommand records a command line sent, with secret arguments replaced
-// so that no debug level ever shows a password.
-func (m *IMAP4) logCommand(tag, name string, args []arg, line []byte) {
-	if m.debug < 1 {
+// command records a command line sent, with secret arguments replaced so
+// that no debug level ever shows a password.
+func (l *wireLog) command(tag, name string, args []arg, line []byte) {
+	if l.level() < 1 {
 		return
 	}
 	secret := false
@@ -70,36 +85,24 @@ func (m *IMAP4) logCommand(tag, name string, args []arg, line []byte) {
 		}
 		line = []byte(b.String())
 	}
-	m.logText("> " + pyBytesRepr(line))
+	l.text("> " + pyBytesRepr(line))
 }
 
-// printLog is Python's print_log: replay the ring of recent lines.
-func (m *IMAP4) printLog() {
+// print is Python's print_log: replay the ring of recent lines.
+func (l *wireLog) print() {
 	n := 0
-	for _, e := range m.cmdLog {
+	for _, e := range l.ring {
 		if e.line != "" {
 			n++
 		}
 	}
-	m.mesg(fmt.Sprintf("last %d IMAP4 interactions:", n))
+	l.mesg(fmt.Sprintf("last %d IMAP4 interactions:", n))
 	for i := range cmdLogLen {
-		e := m.cmdLog[(m.cmdLogAt+i)%cmdLogLen]
+		e := l.ring[(l.at+i)%cmdLogLen]
 		if e.line != "" {
-			m.mesgAt(e.line, e.at)
+			l.mesgAt(e.line, e.at)
 		}
 	}
-}
-
-// dumpUntagged is Python's _dump_ur, in the dict's insertion order.
-func (m *IMAP4) dumpUntagged() {
-	if len(m.untagged) == 0 {
-		return
-	}
-	items := make([]string, 0, len(m.untagged))
-	for _, k := range m.untaggedOrder {
-		items = append(items, k+": "+dataListRepr(m.untagged[k]))
-	}
-	m.mesg("untagged responses dump:" + strings.Join(items, "\n\t\t"))
 }
 
 // pyTupleRepr formats strings as a Python tuple of str.

@@ -531,8 +531,8 @@ func TestFaults(t *testing.T) {
 					t.Errorf("the call did not return within %v", fc.within+2*time.Second)
 					stopServer()
 					s.Close()
-					if m != nil && m.proc != nil {
-						m.proc.Close()
+					if m != nil && m.e.proc != nil {
+						m.e.proc.Close()
 					}
 					<-done
 				}

@@ -2,6 +2,7 @@ package imaplib
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -48,7 +49,7 @@ func (c *fuzzConn) Read(p []byte) (int, error) {
 		return 0, net.ErrClosed
 	}
 	if len(c.avail) == 0 {
-		if c.m != nil && c.m.dt != nil && c.m.dt.waiting {
+		if c.m != nil && c.m.e.dt != nil && c.m.e.dt.waiting {
 			return 0, os.ErrDeadlineExceeded
 		}
 		return 0, io.EOF
@@ -84,8 +85,8 @@ func (c *fuzzConn) release() {
 	}
 	piece := c.pieces[0]
 	c.pieces = c.pieces[1:]
-	if c.m != nil && c.m.tagPre != nil {
-		tag := string(c.m.tagPre) + strconv.Itoa(c.m.tagNum-1)
+	if c.m != nil && c.m.e.tagPre != nil {
+		tag := string(c.m.e.tagPre) + strconv.Itoa(c.m.e.tagNum-1)
 		piece = bytes.ReplaceAll(piece, []byte("@@"), []byte(tag))
 	}
 	c.serve(piece)
@@ -107,8 +108,11 @@ func fuzzClient(c *fuzzConn, opts ...Option) (*IMAP4, error) {
 		return nil, err
 	}
 	c.m = m
-	m.setTransport(nil, c)
-	if err := m.connect(); err != nil {
+	err = m.connect(func(context.Context) error {
+		m.e.attach(c, nil, nil, nil)
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	return m, nil

@@ -1,6 +1,7 @@
 package imaplib
 
 import (
+	"context"
 	"fmt"
 	"iter"
 	"time"
@@ -19,7 +20,9 @@ import (
 //	err = idler.Close()
 type Idler struct {
 	m          *IMAP4
-	tag        string
+	c          *command   // the IDLE command, in flight until Close
+	q          *idleQueue // what arrived and was not yet yielded
+	ctx        context.Context
 	deadline   time.Time // zero: no duration
 	savedState string
 	err        error
@@ -31,6 +34,11 @@ type Idler struct {
 // how long Responses yields; zero means no bound. Responses that arrived
 // before the continuation are yielded first.
 //
+// On a WithContext view the context bounds every wait for a response too:
+// when it is done, iteration ends, Err returns its error, and Close still
+// ends IDLE cleanly. Shutdown, or Logout from another goroutine, end a
+// wait at once.
+//
 // Unlike CPython, a duration also works on IMAP4_stream connections, whose
 // pipes support deadlines here.
 func (m *IMAP4) Idle(duration time.Duration) (*Idler, error) {
@@ -41,44 +49,45 @@ func (m *IMAP4) Idle(duration time.Duration) (*Idler, error) {
 	if duration < 0 {
 		return nil, &ArgumentError{Func: "Idle", Arg: "duration", Msg: "duration must not be negative", Python: ValueError}
 	}
-	if len(m.idleQueue) > 0 || m.idleCapture {
+	if m.idler != nil {
 		return nil, &Error{Msg: "IDLE already in progress"}
 	}
-	// Capture before sending, so that data arriving ahead of the
-	// continuation is delivered by iteration too.
-	m.idleCapture = true
-	tag, err := m.idleStart()
+	// The queue takes untagged data from the moment IDLE is sent, so that
+	// data arriving ahead of the continuation is delivered by iteration.
+	q := &idleQueue{max: m.opts.maxUntagged}
+	c, err := m.startIdle(q)
 	if err != nil {
-		m.idleCapture = false
+		q.drainTo(m.store)
 		return nil, err
 	}
-	i := &Idler{m: m, tag: tag, savedState: m.state}
+	i := &Idler{m: m, c: c, q: q, ctx: m.call.ctx, savedState: m.state}
 	if duration > 0 {
 		i.deadline = time.Now().Add(duration)
 	}
-	m.state = StateIdling
+	m.idler = i
+	m.setState(StateIdling)
 	return i, nil
 }
 
-func (m *IMAP4) idleStart() (string, error) {
-	tag, err := m.command("IDLE", nil, nil)
+func (m *IMAP4) startIdle(q *idleQueue) (*command, error) {
+	c, err := m.commandTo(q, "IDLE", nil, nil)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	for {
-		kind, resp, err := m.getResponse()
+		r, err := m.e.read(false)
 		if err != nil {
-			return "", err
+			return nil, err
 		}
-		if kind == respContinuation {
-			return tag, nil
+		if r.kind == respContinuation {
+			return c, nil
 		}
-		if res := m.tagged[tag]; res != nil {
-			delete(m.tagged, tag)
+		if c.done != nil {
+			res := m.e.complete(c)
 			if res.typ == "NO" {
-				return "", &Error{Msg: "idle denied: " + dataListRepr(res.data)}
+				return nil, &Error{Msg: "idle denied: " + dataListRepr(res.data)}
 			}
-			return "", &AbortError{Msg: "unexpected status response: " + pyBytesRepr(resp)}
+			return nil, &AbortError{Msg: "unexpected status response: " + pyBytesRepr(r.line)}
 		}
 	}
 }
@@ -118,10 +127,11 @@ func (i *Idler) Burst(interval time.Duration) iter.Seq2[string, []Datum] {
 	}
 }
 
-// Err returns the error that ended iteration early, if any.
+// Err returns the error that ended iteration early, if any: a failure
+// of the connection, or the error of the view's context.
 func (i *Idler) Err() error {
-	i.m.mu.Lock()
-	defer i.m.mu.Unlock()
+	i.m.cmdMu.Lock()
+	defer i.m.cmdMu.Unlock()
 	return i.err
 }
 
@@ -129,40 +139,53 @@ func (i *Idler) Err() error {
 // before deadline (zero: no deadline).
 func (i *Idler) pop(deadline time.Time, useDeadline bool) (idleResponse, bool) {
 	m := i.m
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	m.cmdMu.Lock()
+	defer m.cmdMu.Unlock()
 	if m.state != StateIdling || i.closed || i.err != nil {
 		if i.err == nil && !i.closed {
 			i.err = &Error{Msg: "_pop() only works during IDLE"}
 		}
 		return idleResponse{}, false
 	}
-	if len(m.idleQueue) == 0 {
+	if len(i.q.items) == 0 {
 		if useDeadline && !deadline.IsZero() && !time.Now().Before(deadline) {
 			return idleResponse{}, false
 		}
-		m.dt.waiting, m.dt.until = true, deadline
-		_, _, err := m.getResponse()
-		m.dt.waiting, m.dt.until = false, time.Time{}
-		if err == errWaitTimeout {
+		if err := i.wait(deadline); err != nil {
+			if err != errWaitEnded {
+				i.err = err
+			}
 			return idleResponse{}, false
 		}
-		if err != nil {
-			i.err = err
-			return idleResponse{}, false
-		}
-		if len(m.idleQueue) == 0 {
+		if len(i.q.items) == 0 {
 			// A continuation or a tagged line while idling.
-			i.err = m.fail(&AbortError{Msg: "unexpected response during IDLE"})
+			i.err = m.e.fail(&AbortError{Msg: "unexpected response during IDLE"})
 			return idleResponse{}, false
 		}
 	}
-	r := m.idleQueue[0]
-	m.idleQueue = m.idleQueue[1:]
-	if m.debug >= 4 {
-		m.mesg(fmt.Sprintf("idle _pop read %s", r.typ))
+	r := i.q.items[0]
+	i.q.items = i.q.items[1:]
+	if m.log.level() >= 4 {
+		m.log.mesg(fmt.Sprintf("idle _pop read %s", r.typ))
 	}
 	return r, true
+}
+
+// wait reads one response, waiting until deadline (zero: without limit)
+// and within the view's context. It returns errWaitEnded when the
+// deadline passed first, or the context's error when that ended the wait.
+func (i *Idler) wait(deadline time.Time) error {
+	dt := i.m.e.dt
+	disarm := dt.arm(i.ctx)
+	dt.waiting, dt.until = true, deadline
+	_, err := i.m.e.read(false)
+	dt.waiting, dt.until = false, time.Time{}
+	cerr := dt.ctxErr()
+	disarm()
+	if err == errWaitEnded && cerr != nil {
+		return cerr
+	}
+	return err
 }
 
 // Close ends IDLE: it sends DONE and waits for the server's completion.
@@ -170,31 +193,31 @@ func (i *Idler) pop(deadline time.Time, useDeadline bool) (idleResponse, bool) {
 // and so do those that arrive after DONE, as in Python. Close is safe to
 // call twice.
 func (i *Idler) Close() error {
+	i.m.cmdMu.Lock()
+	defer i.m.cmdMu.Unlock()
+	return i.end()
+}
+
+// end is Close for a caller that holds the command lock.
+func (i *Idler) end() error {
 	m := i.m
-	m.mu.Lock()
-	defer m.mu.Unlock()
 	if i.closed {
 		return nil
 	}
 	i.closed = true
-	m.state = i.savedState
-	m.idleCapture = false
-	queue := m.idleQueue
-	m.idleQueue = nil
-	for _, r := range queue {
-		for _, d := range r.data {
-			if err := m.appendUntagged(r.typ, d); err != nil {
-				return err
-			}
-		}
+	m.idler = nil
+	m.setState(i.savedState)
+	i.c.sink = nil
+	if err := i.q.drainTo(m.store); err != nil {
+		return m.e.fail(err)
 	}
-	if err := m.usable(); err != nil {
+	if err := m.e.usable(); err != nil {
 		return err
 	}
-	if err := m.send([]byte("DONE\r\n")); err != nil {
+	if err := m.e.writeLine([]byte("DONE")); err != nil {
 		return err
 	}
-	_, _, err := m.commandComplete("IDLE", i.tag)
+	_, _, err := m.commandComplete(i.c)
 	return err
 }
 
@@ -205,16 +228,47 @@ type idleResponse struct {
 	data []Datum
 }
 
-// queueIdle is Python's _append_untagged while IDLE captures responses: a
-// response with literals arrives fragment by fragment and is delivered
-// whole.
-func (m *IMAP4) queueIdle(typ string, d Datum) {
-	if n := len(m.idleQueue); n > 0 {
-		last := &m.idleQueue[n-1]
+// idleQueue is the sink of an IDLE command: Python's _idle_responses. A
+// response with literals arrives piece by piece and is delivered whole;
+// each response is bounded by the store's limit.
+type idleQueue struct {
+	max   int64
+	items []idleResponse
+}
+
+func (q *idleQueue) reserve(_ []byte, _, total int64) error {
+	if total > q.max {
+		return untaggedLimit(q.max, total)
+	}
+	return nil
+}
+
+func (q *idleQueue) put(typ string, d Datum) error {
+	if d.Kind == KindBytes && d.Bytes == nil {
+		d.Bytes = []byte{}
+	}
+	if n := len(q.items); n > 0 {
+		last := &q.items[n-1]
 		if last.data[len(last.data)-1].Kind == KindTuple {
 			last.data = append(last.data, d)
-			return
+			return nil
 		}
 	}
-	m.idleQueue = append(m.idleQueue, idleResponse{typ: typ, data: []Datum{d}})
+	q.items = append(q.items, idleResponse{typ: typ, data: []Datum{d}})
+	return nil
+}
+
+// drainTo files what was not yielded in the store, as Python does when
+// IDLE ends.
+func (q *idleQueue) drainTo(s *store) error {
+	items := q.items
+	q.items = nil
+	for _, r := range items {
+		for _, d := range r.data {
+			if err := s.put(r.typ, d); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

@@ -57,7 +57,7 @@ func limitWant(t *testing.T, err error, limit string, max int64) *LimitError {
 // reported and then unblocked by closing the transport under it.
 func assertDeadFast(t *testing.T, m *IMAP4) {
 	t.Helper()
-	conn, proc := m.Socket(), m.proc
+	conn, proc := m.Socket(), m.e.proc
 	best := time.Hour
 	errs := make([]error, 0, 3)
 	done := make(chan struct{})

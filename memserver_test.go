@@ -117,7 +117,7 @@ func literalOf(data []Datum) []byte {
 }
 
 func (m *IMAP4) hasCapabilityLocked(name string) bool {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	m.cmdMu.Lock()
+	defer m.cmdMu.Unlock()
 	return m.hasCapability(name)
 }

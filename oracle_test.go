@@ -352,7 +352,7 @@ func oracleRunGo(t *testing.T, sc oracleScenario) (out, wire []string) {
 		out = append(out, oracleGoCall(m, c))
 	}
 	m.Shutdown()
-	return out, tap.wire(t, "Go", string(m.tagPre))
+	return out, tap.wire(t, "Go", string(m.e.tagPre))
 }
 
 // oracleRunPython runs a scenario through CPython's imaplib.

@@ -88,9 +88,9 @@ var protoTagPattern = regexp.MustCompile(`^[B-P][A-P]{3}$`)
 // a number in 4096..65535 is four letters A-P, the first B-P (SPEC 2.1).
 func protoTag(t *testing.T, m *IMAP4) string {
 	t.Helper()
-	m.mu.Lock()
-	tag := string(m.tagPre)
-	m.mu.Unlock()
+	m.cmdMu.Lock()
+	tag := string(m.e.tagPre)
+	m.cmdMu.Unlock()
 	if !protoTagPattern.MatchString(tag) {
 		t.Fatalf("tag prefix %q is not four letters A-P starting B-P", tag)
 	}

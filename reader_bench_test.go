@@ -29,8 +29,8 @@ func replayClient(tb testing.TB, wire []byte) *IMAP4 {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	m.setTransport(nil, &replayTransport{bytes.NewReader(wire)})
-	m.tagPre = []byte("ABCD")
+	m.e.attach(&replayTransport{bytes.NewReader(wire)}, nil, nil, nil)
+	m.e.tagPre = []byte("ABCD")
 	m.state = StateSelected
 	return m
 }
@@ -38,11 +38,12 @@ func replayClient(tb testing.TB, wire []byte) *IMAP4 {
 // readTagged reads responses until the tagged completion of tag, as a
 // command does, and returns the untagged data filed under name.
 func readTagged(tb testing.TB, m *IMAP4, tag, name string) []Datum {
-	m.tagged[tag] = nil
-	if _, _, err := m.getTaggedResponse(tag, false); err != nil {
+	c := &command{name: name, tag: tag}
+	m.e.inflight[tag] = c
+	if _, _, err := m.getTaggedResponse(c, false); err != nil {
 		tb.Fatal(err)
 	}
-	data, _ := m.popUntagged(name)
+	data, _ := m.store.pop(name)
 	return data
 }
 
@@ -119,11 +120,11 @@ func TestFetchResponseAllocations(t *testing.T) {
 	wire := bulkFetchWire(n, 4096)
 	m := replayClient(t, nil)
 	// Read the responses one by one so the store's growth is not counted.
-	m.untagged["FETCH"] = make([]Datum, 0, 2*n+2)
-	src := m.dt.transport.(*replayTransport)
+	m.store.byTyp["FETCH"] = make([]Datum, 0, 2*n+2)
+	src := m.e.dt.transport.(*replayTransport)
 	src.r.Reset(wire)
 	allocs := testing.AllocsPerRun(n-1, func() {
-		if _, _, err := m.getResponse(); err != nil {
+		if _, err := m.e.read(false); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -153,8 +154,8 @@ func TestLongLineBuffer(t *testing.T) {
 	if d := readTagged(t, m, "ABCD0", "SEARCH"); len(d) != 1 || len(d[0].Bytes) != len(mid)-len("* SEARCH \r\n") {
 		t.Fatalf("first SEARCH: %d data", len(d))
 	}
-	if cap(m.lineBuf) < len(mid) || cap(m.lineBuf) > keptLineBuffer {
-		t.Fatalf("line buffer of %d bytes kept after a %d-byte line", cap(m.lineBuf), len(mid))
+	if cap(m.e.lineBuf) < len(mid) || cap(m.e.lineBuf) > keptLineBuffer {
+		t.Fatalf("line buffer of %d bytes kept after a %d-byte line", cap(m.e.lineBuf), len(mid))
 	}
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
@@ -169,7 +170,7 @@ func TestLongLineBuffer(t *testing.T) {
 	if d := readTagged(t, m, "ABCD2", "SEARCH"); len(d) != 1 || !bytes.HasSuffix(d[0].Bytes, []byte(" 200000")) {
 		t.Fatal("third SEARCH wrong")
 	}
-	if m.lineBuf != nil {
-		t.Errorf("a %d-byte line buffer was kept; the limit is %d", cap(m.lineBuf), keptLineBuffer)
+	if m.e.lineBuf != nil {
+		t.Errorf("a %d-byte line buffer was kept; the limit is %d", cap(m.e.lineBuf), keptLineBuffer)
 	}
 }

@@ -1,6 +1,7 @@
 package imaplib
 
 import (
+	"context"
 	"errors"
 	"os"
 	"os/exec"
@@ -17,13 +18,16 @@ func IMAP4_stream(command string, opts ...Option) (*IMAP4, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := startStream(command)
+	m.stream = command
+	err = m.connect(func(context.Context) error {
+		p, err := startStream(command)
+		if err != nil {
+			return err
+		}
+		m.e.attach(p, nil, nil, p)
+		return nil
+	})
 	if err != nil {
-		return nil, err
-	}
-	m.proc = p
-	m.setTransport(nil, p)
-	if err := m.connect(); err != nil {
 		return nil, err
 	}
 	return m, nil

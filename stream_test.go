@@ -33,7 +33,7 @@ func TestStreamPreauthAndReap(t *testing.T) {
 	if m.Socket() != nil {
 		t.Error("Socket() should be nil for IMAP4_stream")
 	}
-	proc := m.proc
+	proc := m.e.proc
 	typ, data, err := m.Logout()
 	if err != nil || Repr(typ, data) != "('BYE', [b'bye'])" {
 		t.Fatalf("Logout = %s, %v", Repr(typ, data), err)
@@ -55,7 +55,7 @@ func TestStreamChildThatWillNotExitIsKilled(t *testing.T) {
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("Shutdown took %v", d)
 	}
-	if m.proc.cmd.ProcessState == nil {
+	if m.e.proc.cmd.ProcessState == nil {
 		t.Fatal("child not reaped")
 	}
 }

@@ -1,8 +1,6 @@
 package imaplib
 
 import (
-	"bufio"
-	"fmt"
 	"io"
 )
 
@@ -27,29 +25,30 @@ func (m *IMAP4) FetchStream(messageSet, messageParts string, fn func(header []by
 	if fn == nil {
 		return "", nil, &ArgumentError{Func: "FetchStream", Arg: "fn", Msg: "fn must not be nil", Python: TypeError}
 	}
-	m.literalSink, m.sinkErr = fn, nil
-	defer func() { m.literalSink, m.sinkErr = nil, nil }()
-	typ, data, err := m.fetch(messageSet, messageParts)
-	if err == nil && m.sinkErr != nil {
-		err = m.sinkErr
+	snk := &streamSink{store: m.store, fn: fn}
+	parts, err := m.withParams("Fetch", []string{messageParts})
+	if err != nil {
+		return "", nil, err
+	}
+	typ, data, err := m.uidCapable(snk, "FETCH", "FETCH", []arg{raw(messageSet), fetchParts(parts[0])})
+	if err == nil && snk.err != nil {
+		err = snk.err
 	}
 	return typ, data, err
 }
 
-// streamLiteral hands the n bytes of a literal to the FetchStream
-// callback and skips what it does not read.
-func (m *IMAP4) streamLiteral(header []byte, n int64) error {
-	lr := &io.LimitedReader{R: m.r, N: n}
-	if m.sinkErr == nil {
-		m.sinkErr = m.literalSink(header, lr)
+// streamSink is the sink of FetchStream's FETCH: literals go to fn as
+// they arrive, everything else to the store.
+type streamSink struct {
+	*store
+	fn  func(header []byte, literal io.Reader) error
+	err error // fn's first error; later literals are skipped
+}
+
+func (s *streamSink) readLiteral(header []byte, lit io.Reader) {
+	if s.err == nil {
+		s.err = s.fn(header, lit)
 	}
-	if _, err := io.Copy(io.Discard, lr); err != nil {
-		return m.ioFailure(err)
-	}
-	if lr.N > 0 {
-		return m.fail(&AbortError{Msg: "socket error: EOF", Err: io.ErrUnexpectedEOF})
-	}
-	return nil
 }
 
 // AppendReader is Append for a message of any size read from r, which
@@ -68,30 +67,4 @@ func (m *IMAP4) AppendReader(mailbox, flags string, dateTime any, r io.Reader, s
 		return "", nil, &ArgumentError{Func: "AppendReader", Arg: "size", Msg: "a reader and a size of at least 0 are needed", Python: ValueError}
 	}
 	return m.appendLiteral("AppendReader", mailbox, flags, dateTime, &literal{r: r, n: size})
-}
-
-// sendLiteralReader copies a reader literal to the server between head
-// and tail, in buffer-sized writes.
-func (m *IMAP4) sendLiteralReader(head []byte, lit *literal, tail []byte) error {
-	bw := bufio.NewWriterSize(m.tr, 64<<10)
-	bw.Write(head)
-	n, err := io.CopyN(bw, lit.r, lit.n)
-	if err == nil {
-		bw.Write(tail)
-		err = bw.Flush()
-		if err != nil {
-			return m.ioFailure(err)
-		}
-		return nil
-	}
-	if werr := bw.Flush(); werr != nil {
-		return m.ioFailure(werr)
-	}
-	// The server waits for the rest of the literal: nothing can follow.
-	err = m.fail(&AbortError{
-		Msg: fmt.Sprintf("message reader ended after %d of %d bytes: %v", n, lit.n, err),
-		Err: err,
-	})
-	m.shutdown()
-	return err
 }

@@ -1,6 +1,7 @@
 package imaplib
 
 import (
+	"context"
 	"crypto/tls"
 	"net"
 	"time"
@@ -15,25 +16,20 @@ func IMAP4_SSL(host string, port int, opts ...Option) (*IMAP4, error) {
 	if err != nil {
 		return nil, err
 	}
-	m.wrapConn = m.handshake
-	if err := m.open(host, m.port); err != nil {
-		return nil, err
+	m.tlsWrap = func(ctx context.Context, conn net.Conn, host string) (net.Conn, error) {
+		return tlsHandshake(ctx, conn, m.tlsConfig(m.opts.tlsConfig, host), m.opts.timeout)
 	}
-	if err := m.connect(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return m.dialAndGreet(host)
 }
 
-// handshake is IMAP4_SSL's wrapConn: the client side of a TLS handshake
-// over conn, within the timeout. On failure conn is closed.
-func (m *IMAP4) handshake(conn net.Conn, host string) (net.Conn, error) {
-	tc := tls.Client(conn, m.tlsConfig(host))
-	if m.opts.timeout > 0 {
-		_ = tc.SetDeadline(time.Now().Add(m.opts.timeout))
+// tlsHandshake is the client side of a TLS handshake over conn, within
+// ctx and the connection's timeout.
+func tlsHandshake(ctx context.Context, conn net.Conn, config *tls.Config, timeout time.Duration) (*tls.Conn, error) {
+	tc := tls.Client(conn, config)
+	if timeout > 0 {
+		_ = tc.SetDeadline(time.Now().Add(timeout))
 	}
-	if err := tc.Handshake(); err != nil {
-		conn.Close()
+	if err := tc.HandshakeContext(ctx); err != nil {
 		return nil, err
 	}
 	_ = tc.SetDeadline(time.Time{})
@@ -41,13 +37,9 @@ func (m *IMAP4) handshake(conn net.Conn, host string) (net.Conn, error) {
 }
 
 // tlsConfig returns the configuration for a handshake with host: the
-// caller's (a copy, with ServerName filled in when empty) or a verifying
-// default, never below TLS 1.2 unless the caller's config says so.
-func (m *IMAP4) tlsConfig(host string) *tls.Config {
-	return m.tlsConfigFrom(m.opts.tlsConfig, host)
-}
-
-func (m *IMAP4) tlsConfigFrom(c *tls.Config, host string) *tls.Config {
+// caller's c (a copy, with ServerName filled in when empty) or a
+// verifying default, never below TLS 1.2 unless c says so.
+func (m *IMAP4) tlsConfig(c *tls.Config, host string) *tls.Config {
 	if c == nil {
 		return &tls.Config{ServerName: host, MinVersion: tls.VersionTLS12}
 	}
@@ -78,7 +70,7 @@ func (m *IMAP4) Starttls(config *tls.Config) (string, []Datum, error) {
 	if !m.hasCapability("STARTTLS") {
 		return "", nil, &AbortError{Msg: "TLS not supported by server"}
 	}
-	if m.conn == nil && m.state == StateNonAuth {
+	if m.stream != "" && m.state == StateNonAuth {
 		return "", nil, &Error{Msg: "STARTTLS requires a socket connection"}
 	}
 	typ, dat, err := m.simple("STARTTLS")
@@ -88,12 +80,6 @@ func (m *IMAP4) Starttls(config *tls.Config) (string, []Datum, error) {
 	if typ != "OK" {
 		return "", nil, &Error{Msg: "Couldn't establish TLS session"}
 	}
-	if n := m.r.Buffered(); n > 0 {
-		err := m.fail(&AbortError{Msg: "STARTTLS: the server sent " + itoa(n) +
-			" bytes after its reply and before the TLS handshake; refusing them (possible response injection)"})
-		m.shutdown()
-		return "", nil, err
-	}
 	host := m.host
 	if host == "" {
 		host = "localhost"
@@ -101,26 +87,44 @@ func (m *IMAP4) Starttls(config *tls.Config) (string, []Datum, error) {
 	if config == nil {
 		config = m.opts.tlsConfig
 	}
-	tc := tls.Client(m.conn, m.tlsConfigFrom(config, host))
-	if m.opts.timeout > 0 {
-		_ = tc.SetDeadline(time.Now().Add(m.opts.timeout))
+	ctx := m.call.ctx
+	if ctx == nil {
+		ctx = context.Background()
 	}
-	if err := tc.Handshake(); err != nil {
-		err := m.fail(&AbortError{Msg: "socket error: TLS handshake failed: " + err.Error(), Err: err})
-		m.shutdown()
+	if err := m.e.startTLS(ctx, m.tlsConfig(config, host)); err != nil {
 		return "", nil, err
 	}
-	_ = tc.SetDeadline(time.Time{})
-	m.setTransport(tc, tc)
 	m.tlsEstablished = true
 	// Nothing the server said in plaintext is trusted over TLS: drop the
 	// untagged responses received before the handshake along with the
 	// capabilities (RFC 3501 6.2.1), so that none injected there survives.
-	m.flushUntagged()
-	m.capabilities = nil
+	m.store.flush()
+	m.setAttr(func() { m.capabilities = nil })
 	if err := m.getCapabilities(); err != nil {
 		return "", nil, err
 	}
 	typ, dat = m.untaggedResponse(typ, dat, "STARTTLS")
 	return typ, dat, nil
+}
+
+// startTLS runs the client side of a TLS handshake over the socket and
+// puts the session in its place. Bytes the server sent after its STARTTLS
+// reply and before the handshake are refused: they did not come over TLS
+// and could have been injected. Any failure closes the connection, so that
+// it is never used in plaintext after STARTTLS.
+func (e *engine) startTLS(ctx context.Context, config *tls.Config) error {
+	if n := e.buffered(); n > 0 {
+		err := e.fail(&AbortError{Msg: "STARTTLS: the server sent " + itoa(n) +
+			" bytes after its reply and before the TLS handshake; refusing them (possible response injection)"})
+		e.close()
+		return err
+	}
+	tc, err := tlsHandshake(ctx, e.socket, config, e.opts.timeout)
+	if err != nil {
+		err := e.fail(&AbortError{Msg: "socket error: TLS handshake failed: " + err.Error(), Err: err})
+		e.close()
+		return err
+	}
+	e.replaceTransport(tc, tc)
+	return nil
 }

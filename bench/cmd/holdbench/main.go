@@ -28,8 +28,6 @@ import (
 	"net"
 	"runtime"
 	"strconv"
-
-	"github.com/goimaplib/imaplib/internal/pollconn"
 )
 
 var (
@@ -135,9 +133,6 @@ func dial(addr string) (*client, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The same socket reads as imaplib's (a short wait in the kernel
-	// before the poller), so that the floor stays a floor.
-	conn = pollconn.Wrap(conn)
 	c := &client{conn: conn, r: bufio.NewReaderSize(conn, 64<<10)}
 	greeting, err := c.readLine()
 	if err != nil {

@@ -24,8 +24,6 @@ import (
 	"log"
 	"net"
 	"strconv"
-
-	"github.com/goimaplib/imaplib/internal/pollconn"
 )
 
 var (
@@ -125,9 +123,6 @@ func dial(addr string) (*client, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The same socket reads as imaplib's (a short wait in the kernel
-	// before the poller), so that the floor stays a floor.
-	conn = pollconn.Wrap(conn)
 	c := &client{conn: conn, r: bufio.NewReaderSize(conn, 64<<10)}
 	if err := c.readLine(); err != nil {
 		return nil, err
