@@ -85,6 +85,20 @@ func ReprLists(typ string, data [][]Datum) string {
 	return b.String()
 }
 
+// ReprData returns Python's repr of a data list, what print(data) shows:
+// [b'1 2', (b'1 (RFC822 {3}', b'abc'), b')']. Repr prints the whole
+// (typ, data) pair.
+func ReprData(data []Datum) string {
+	var b strings.Builder
+	writeDataRepr(&b, data)
+	return b.String()
+}
+
+// ReprBytes returns Python's repr of a bytes object, what print(b) shows
+// for one element of data or a piece of it: b'...', with the quote Python
+// picks and its escapes (\\, \t, \n, \r, \xNN).
+func ReprBytes(b []byte) string { return pyBytesRepr(b) }
+
 func writeDataRepr(b *strings.Builder, data []Datum) {
 	b.WriteString("[")
 	for i, d := range data {
