@@ -691,7 +691,7 @@ func (m *IMAP4) Store(messageSet, command, flags string) (string, []Datum, error
 //
 // Python's None among the arguments is written by leaving it out:
 // uid('search', None, 'ALL') is Uid("search", "ALL"). An argument "" is
-// sent as an empty one, as CPython sends '' (a double space that servers
+// sent as an empty one, as CPython sends an empty str (a double space that servers
 // such as Cyrus refuse); only the charset of SORT and THREAD, as in Sort
 // and Thread, takes "" for None.
 func (m *IMAP4) Uid(command string, args ...string) (string, []Datum, error) {
@@ -777,7 +777,7 @@ func (m *IMAP4) Unselect() (string, []Datum, error) {
 // given, and returns the tagged reply. An unknown name is allowed in the
 // current state from then on, on this connection only (CPython changes a
 // process-wide table). Python's None among args is written by leaving it
-// out; "" is sent as an empty argument, as CPython sends ''.
+// out; "" is sent as an empty argument, as CPython sends an empty str.
 func (m *IMAP4) Xatom(name string, args ...string) (string, []Datum, error) {
 	defer m.begin()()
 	name = strings.ToUpper(name)

@@ -4,7 +4,7 @@ import "testing"
 
 // TestPythonNoneArguments pins the documented way to write Python's None
 // inside variadic arguments: leave the argument out. CPython's _command
-// skips a None argument and sends '' as an empty one (a double space,
+// skips a None argument and sends an empty str as an empty one (a double space,
 // which Cyrus refuses), and so does this package with "". The named
 // charset parameters of Search, Sort, Thread (and the charset position of
 // Uid SORT and THREAD, which the methods' encoding takes) are the
