@@ -33,8 +33,15 @@ const (
 // Datum whose Literal is the body, followed by a KindBytes Datum holding the
 // rest of the response (usually ")").
 type Datum struct {
-	Kind    DatumKind
-	Bytes   []byte
+	// Kind says which of Python's shapes this is; the zero value is
+	// KindNone, so a zero Datum prints as None.
+	Kind DatumKind
+	// Bytes is the response text for KindBytes, and for KindTuple the
+	// text up to and including the {N} that announced the literal. The
+	// CRLF is not included. nil for KindNone.
+	Bytes []byte
+	// Literal is the N bytes of the literal for KindTuple (a message body,
+	// a header), exactly as the server sent them; nil otherwise.
 	Literal []byte
 }
 
