@@ -691,9 +691,9 @@ func (m *IMAP4) Store(messageSet, command, flags string) (string, []Datum, error
 //
 // Python's None among the arguments is written by leaving it out:
 // uid('search', None, 'ALL') is Uid("search", "ALL"). An argument "" is
-// sent as an empty one, as CPython sends an empty str (a double space that servers
-// such as Cyrus refuse); only the charset of SORT and THREAD, as in Sort
-// and Thread, takes "" for None.
+// sent as an empty one, as CPython sends an empty str (a double space that
+// servers such as Cyrus refuse); only the charset of SORT and THREAD, as
+// in Sort and Thread, takes "" for None.
 func (m *IMAP4) Uid(command string, args ...string) (string, []Datum, error) {
 	defer m.begin()()
 	command = strings.ToUpper(command)
