@@ -30,8 +30,8 @@ func (e *ResponseError) Error() string {
 }
 
 // Check turns a command's (typ, data, err) into (data, err) with an error
-// for every answer that is not a success: err itself when it is set, else a
-// *ResponseError when typ is anything but "OK", or "BYE" (Logout's normal
+// for every answer that is not a success: err itself when it is set, else
+// a *ResponseError when typ is neither "OK" nor "BYE" (Logout's normal
 // result: a BYE during any other command is already an *AbortError). It
 // sends nothing and changes nothing, so it can wrap any call one at a time:
 //

@@ -15,8 +15,9 @@
 // write a fake one instead. The server logs nothing; what goes wrong shows
 // on the client's side.
 //
-// This package is the only one that depends on go-imap; the imaplib
-// package itself does not import it.
+// go-imap is a dependency of this package and of what imports it only:
+// the imaplib package itself does not import it, so a program that does
+// not use imaplibtest does not link it.
 package imaplibtest
 
 import (
