@@ -3,6 +3,7 @@ package imaplib_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log"
@@ -219,4 +220,37 @@ func ExampleIMAP4_Create() {
 	fmt.Printf("%s\n", data[0].Bytes)
 	// Output:
 	// () "/" "Entw&APw-rfe"
+}
+
+// Check turns a NO, which Python leaves in typ for the script to look at,
+// into an error, one call at a time.
+func ExampleCheck() {
+	// An in-memory server for the example; use your server's host and port.
+	srv := imaplibtest.NewServer(imaplibtest.User("alice", "pass-alice"))
+	defer srv.Close()
+	M, _ := imaplib.New(srv.Host, srv.Port)
+	defer M.Logout()
+	if _, err := imaplib.Check(M.Login("alice", "pass-alice")); err != nil {
+		log.Fatal(err)
+	}
+	_, err := imaplib.Check(M.Select("No such folder", false))
+	var no *imaplib.ResponseError
+	if errors.As(err, &no) {
+		fmt.Println(no.Typ, "from SELECT")
+	}
+	// Output: NO from SELECT
+}
+
+// Python's print(data) and print(b'...').
+func ExampleReprData() {
+	data := []imaplib.Datum{
+		{Kind: imaplib.KindTuple, Bytes: []byte("1 (RFC822 {5}"), Literal: []byte("it's\n")},
+		{Kind: imaplib.KindBytes, Bytes: []byte(")")},
+		{}, // None
+	}
+	fmt.Println(imaplib.ReprData(data))
+	fmt.Println(imaplib.ReprBytes([]byte("\x00\xff\"'")))
+	// Output:
+	// [(b'1 (RFC822 {5}', b"it's\n"), b')', None]
+	// b'\x00\xff"\''
 }
