@@ -725,6 +725,12 @@ func (m *IMAP4) Store(messageSet, command, flags string) (string, []Datum, error
 // EXPUNGE) with UIDs instead of message numbers. Arguments are encoded as
 // the command's own method encodes them. data is the SEARCH, SORT or THREAD
 // responses for those commands and the FETCH responses for all others.
+//
+// Python's None among the arguments is written by leaving it out:
+// uid('search', None, 'ALL') is Uid("search", "ALL"). An argument "" is
+// sent as an empty one, as CPython sends an empty str (a double space that
+// servers such as Cyrus refuse); only the charset of SORT and THREAD, as
+// in Sort and Thread, takes "" for None.
 func (m *IMAP4) Uid(command string, args ...string) (string, []Datum, error) {
 	defer m.begin()()
 	command = strings.ToUpper(command)
@@ -808,7 +814,8 @@ func (m *IMAP4) Unselect() (string, []Datum, error) {
 // Xatom sends an extension command the server advertised, with args as
 // given, and returns the tagged reply. An unknown name is allowed in the
 // current state from then on, on this connection only (CPython changes a
-// process-wide table).
+// process-wide table). Python's None among args is written by leaving it
+// out; "" is sent as an empty argument, as CPython sends an empty str.
 func (m *IMAP4) Xatom(name string, args ...string) (string, []Datum, error) {
 	defer m.begin()()
 	name = strings.ToUpper(name)

@@ -74,7 +74,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/goimaplib/imaplib/internal/memserver"
+	"github.com/goimaplib/imaplib/imaplibtest"
 )
 
 type corpusFile struct {
@@ -828,13 +828,11 @@ const (
 
 // startMemServerTLS starts go-imap's in-memory server with STARTTLS and
 // implicit TLS and the two corpus accounts, for one test.
-func startMemServerTLS(t testing.TB) *memserver.Server {
+func startMemServerTLS(t testing.TB) *imaplibtest.Server {
 	t.Helper()
-	srv, err := memserver.Start(map[string]string{memUser1: memPass1, memUser2: memPass2}, protoTestPKI(t).server)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
+	srv := imaplibtest.NewServer(imaplibtest.User(memUser1, memPass1), imaplibtest.User(memUser2, memPass2),
+		imaplibtest.TLSConfig(protoTestPKI(t).server))
+	t.Cleanup(srv.Close)
 	return srv
 }
 

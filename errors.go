@@ -9,10 +9,14 @@ import "fmt"
 // An *AbortError or *ReadOnlyError also matches *Error under errors.As, as
 // Python's abort and readonly are subclasses of error.
 type Error struct {
+	// Msg is the text of CPython's exception, returned by Error.
 	Msg string
+	// Err is the cause (a socket error, a *LimitError), nil when the
+	// server or the caller's state is the whole story.
 	Err error
 }
 
+// Error returns Msg, CPython's text, so that a log line reads as Python's.
 func (e *Error) Error() string { return e.Msg }
 
 // Unwrap returns the cause, so that errors.Is reaches a socket error.
@@ -23,10 +27,15 @@ func (e *Error) Unwrap() error { return e.Err }
 // connection should be closed and the command retried on a new one; after a
 // transport failure the IMAP4 refuses every later command at once.
 type AbortError struct {
+	// Msg is the text of CPython's exception, e.g. "socket error: EOF".
 	Msg string
+	// Err is the cause (io.EOF, a *net.OpError, a *LimitError, ...),
+	// reachable with errors.Is and errors.As; nil for a server's BYE or a
+	// protocol violation, where the server's words are the whole story.
 	Err error
 }
 
+// Error returns Msg, CPython's text.
 func (e *AbortError) Error() string { return e.Msg }
 
 // Unwrap returns the cause, so that errors.Is reaches a socket error.
@@ -46,9 +55,12 @@ func (e *AbortError) As(target any) bool {
 // read-write but the server reports it READ-ONLY. It matches *AbortError
 // and *Error under errors.As.
 type ReadOnlyError struct {
+	// Msg is CPython's text: "mailbox status changed to READ-ONLY", or
+	// "'INBOX' is not writable" from Select.
 	Msg string
 }
 
+// Error returns Msg, CPython's text.
 func (e *ReadOnlyError) Error() string { return e.Msg }
 
 // As lets errors.As find a *ReadOnlyError as an *AbortError or an *Error.
@@ -108,6 +120,7 @@ type LimitError struct {
 	Got   int64  // what the server tried to send, when known (0 otherwise)
 }
 
+// Error names the limit, its value and, when known, what the server sent.
 func (e *LimitError) Error() string {
 	if e.Got > 0 {
 		return fmt.Sprintf("imaplib: %s limit %d exceeded (server sent %d)", e.Limit, e.Max, e.Got)

@@ -3,6 +3,7 @@ package imaplib_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log"
@@ -10,28 +11,16 @@ import (
 	"time"
 
 	"github.com/goimaplib/imaplib"
-	"github.com/goimaplib/imaplib/internal/memserver"
+	"github.com/goimaplib/imaplib/imaplibtest"
 )
-
-// exampleServer starts the embedded in-memory server with alice's INBOX
-// holding msgs.
-func exampleServer(msgs ...string) *memserver.Server {
-	srv, err := memserver.Start(map[string]string{"alice": "pass-alice"}, nil)
-	if err != nil {
-		log.Fatal(err)
-	}
-	for _, m := range msgs {
-		if err := srv.AddMessage("alice", "INBOX", []byte(m)); err != nil {
-			log.Fatal(err)
-		}
-	}
-	return srv
-}
 
 // The example from Python's imaplib documentation, line for line.
 func Example() {
-	srv := exampleServer("Subject: first\r\n\r\nHello\r\n", "Subject: second\r\n\r\nWorld\r\n")
+	// An in-memory server for the example; use your server's host and port.
+	srv := imaplibtest.NewServer(imaplibtest.User("alice", "pass-alice"))
 	defer srv.Close()
+	srv.AddMessage("alice", "INBOX", []byte("Subject: first\r\n\r\nHello\r\n"))
+	srv.AddMessage("alice", "INBOX", []byte("Subject: second\r\n\r\nWorld\r\n"))
 
 	M, err := imaplib.New(srv.Host, srv.Port)
 	if err != nil {
@@ -63,8 +52,10 @@ func Example() {
 // Repr prints a result as Python prints it, so the output of a migrated
 // script can be compared with the original's.
 func ExampleRepr() {
-	srv := exampleServer("Subject: hi\r\n\r\nx\r\n")
+	// An in-memory server for the example; use your server's host and port.
+	srv := imaplibtest.NewServer(imaplibtest.User("alice", "pass-alice"))
 	defer srv.Close()
+	srv.AddMessage("alice", "INBOX", []byte("Subject: hi\r\n\r\nx\r\n"))
 	M, _ := imaplib.New(srv.Host, srv.Port)
 	defer M.Logout()
 	typ, _, _ := M.Login("alice", "pass-alice")
@@ -82,7 +73,8 @@ func ExampleRepr() {
 // IDLE as Python 3.14's "with M.idle(duration) as idler: for typ, data in
 // idler": here another connection delivers a message while we idle.
 func ExampleIMAP4_Idle() {
-	srv := exampleServer()
+	// An in-memory server for the example; use your server's host and port.
+	srv := imaplibtest.NewServer(imaplibtest.User("alice", "pass-alice"))
 	defer srv.Close()
 	M, _ := imaplib.New(srv.Host, srv.Port)
 	defer M.Logout()
@@ -118,8 +110,11 @@ func ExampleIMAP4_Idle() {
 // Python 3.16's keyword arguments become views: uid=True is With(UID),
 // params= is With(Params(...)).
 func ExampleIMAP4_With() {
-	srv := exampleServer("Subject: a\r\nFrom: me@example.org\r\n\r\n1\r\n", "Subject: b\r\n\r\n2\r\n")
+	// An in-memory server for the example; use your server's host and port.
+	srv := imaplibtest.NewServer(imaplibtest.User("alice", "pass-alice"))
 	defer srv.Close()
+	srv.AddMessage("alice", "INBOX", []byte("Subject: a\r\nFrom: me@example.org\r\n\r\n1\r\n"))
+	srv.AddMessage("alice", "INBOX", []byte("Subject: b\r\n\r\n2\r\n"))
 	M, _ := imaplib.New(srv.Host, srv.Port)
 	defer M.Logout()
 	M.Login("alice", "pass-alice")
@@ -141,8 +136,10 @@ func ExampleIMAP4_With() {
 
 // FetchStream reads a body of any size without holding it in memory.
 func ExampleIMAP4_FetchStream() {
-	srv := exampleServer("Subject: big\r\n\r\n" + strings.Repeat("data ", 1000) + "\r\n")
+	// An in-memory server for the example; use your server's host and port.
+	srv := imaplibtest.NewServer(imaplibtest.User("alice", "pass-alice"))
 	defer srv.Close()
+	srv.AddMessage("alice", "INBOX", []byte("Subject: big\r\n\r\n"+strings.Repeat("data ", 1000)+"\r\n"))
 	M, _ := imaplib.New(srv.Host, srv.Port)
 	defer M.Logout()
 	M.Login("alice", "pass-alice")
@@ -164,7 +161,8 @@ func ExampleIMAP4_FetchStream() {
 
 // AppendReader sends a message of known size from any io.Reader.
 func ExampleIMAP4_AppendReader() {
-	srv := exampleServer()
+	// An in-memory server for the example; use your server's host and port.
+	srv := imaplibtest.NewServer(imaplibtest.User("alice", "pass-alice"))
 	defer srv.Close()
 	M, _ := imaplib.New(srv.Host, srv.Port)
 	defer M.Logout()
@@ -179,7 +177,8 @@ func ExampleIMAP4_AppendReader() {
 
 // WithContext bounds one command, including the wait for its reply.
 func ExampleIMAP4_WithContext() {
-	srv := exampleServer()
+	// An in-memory server for the example; use your server's host and port.
+	srv := imaplibtest.NewServer(imaplibtest.User("alice", "pass-alice"))
 	defer srv.Close()
 	M, _ := imaplib.New(srv.Host, srv.Port)
 	defer M.Logout()
@@ -195,7 +194,8 @@ func ExampleIMAP4_WithContext() {
 // Compress turns on COMPRESS=DEFLATE where the server offers it (Dovecot
 // and Cyrus do; the embedded server does not).
 func ExampleIMAP4_Compress() {
-	srv := exampleServer()
+	// An in-memory server for the example; use your server's host and port.
+	srv := imaplibtest.NewServer(imaplibtest.User("alice", "pass-alice"))
 	defer srv.Close()
 	M, _ := imaplib.New(srv.Host, srv.Port)
 	defer M.Logout()
@@ -209,7 +209,8 @@ func ExampleIMAP4_Compress() {
 
 // Mailbox names go out in modified UTF-7 unless UTF8=ACCEPT is enabled.
 func ExampleIMAP4_Create() {
-	srv := exampleServer()
+	// An in-memory server for the example; use your server's host and port.
+	srv := imaplibtest.NewServer(imaplibtest.User("alice", "pass-alice"))
 	defer srv.Close()
 	M, _ := imaplib.New(srv.Host, srv.Port)
 	defer M.Logout()
@@ -219,4 +220,37 @@ func ExampleIMAP4_Create() {
 	fmt.Printf("%s\n", data[0].Bytes)
 	// Output:
 	// () "/" "Entw&APw-rfe"
+}
+
+// Check turns a NO, which Python leaves in typ for the script to look at,
+// into an error, one call at a time.
+func ExampleCheck() {
+	// An in-memory server for the example; use your server's host and port.
+	srv := imaplibtest.NewServer(imaplibtest.User("alice", "pass-alice"))
+	defer srv.Close()
+	M, _ := imaplib.New(srv.Host, srv.Port)
+	defer M.Logout()
+	if _, err := imaplib.Check(M.Login("alice", "pass-alice")); err != nil {
+		log.Fatal(err)
+	}
+	_, err := imaplib.Check(M.Select("No such folder", false))
+	var no *imaplib.ResponseError
+	if errors.As(err, &no) {
+		fmt.Println(no.Typ, "from SELECT")
+	}
+	// Output: NO from SELECT
+}
+
+// Python's print(data) and print(b'...').
+func ExampleReprData() {
+	data := []imaplib.Datum{
+		{Kind: imaplib.KindTuple, Bytes: []byte("1 (RFC822 {5}"), Literal: []byte("it's\n")},
+		{Kind: imaplib.KindBytes, Bytes: []byte(")")},
+		{}, // None
+	}
+	fmt.Println(imaplib.ReprData(data))
+	fmt.Println(imaplib.ReprBytes([]byte("\x00\xff\"'")))
+	// Output:
+	// [(b'1 (RFC822 {5}', b"it's\n"), b')', None]
+	// b'\x00\xff"\''
 }

@@ -5,18 +5,15 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/goimaplib/imaplib/internal/memserver"
+	"github.com/goimaplib/imaplib/imaplibtest"
 )
 
 // startMemServer starts go-imap's in-memory server for one test, with
 // alice/pass-alice and bob/pass-bob.
-func startMemServer(t testing.TB) *memserver.Server {
+func startMemServer(t testing.TB) *imaplibtest.Server {
 	t.Helper()
-	srv, err := memserver.Start(map[string]string{"alice": "pass-alice", "bob": "pass-bob"}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
+	srv := imaplibtest.NewServer(imaplibtest.User("alice", "pass-alice"), imaplibtest.User("bob", "pass-bob"))
+	t.Cleanup(srv.Close)
 	return srv
 }
 

@@ -9,7 +9,11 @@ import (
 // SeqRange is a range of message numbers or UIDs, start:stop, for SeqSet
 // and Params ("?s"). A Stop of 0 means "*", the last message.
 type SeqRange struct {
-	Start, Stop uint32
+	// Start is the first message number or UID of the range.
+	Start uint32
+	// Stop is the last one, included; 0 means "*", the highest number in
+	// the mailbox, since IMAP numbers start at 1.
+	Stop uint32
 }
 
 // Range returns the range start:stop; RangeFrom(start) is start:*.
@@ -18,6 +22,8 @@ func Range(start, stop uint32) SeqRange { return SeqRange{start, stop} }
 // RangeFrom returns the range start:*.
 func RangeFrom(start uint32) SeqRange { return SeqRange{start, 0} }
 
+// String returns the range as it goes on the wire: "3:5", or "8:*" when
+// Stop is 0.
 func (r SeqRange) String() string {
 	if r.Stop == 0 {
 		return strconv.FormatUint(uint64(r.Start), 10) + ":*"

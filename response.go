@@ -29,8 +29,15 @@ const (
 // Datum whose Literal is the body, followed by a KindBytes Datum holding the
 // rest of the response (usually ")").
 type Datum struct {
-	Kind    DatumKind
-	Bytes   []byte
+	// Kind says which of Python's shapes this is; the zero value is
+	// KindNone, so a zero Datum prints as None.
+	Kind DatumKind
+	// Bytes is the response text for KindBytes, and for KindTuple the
+	// text up to and including the {N} that announced the literal. The
+	// CRLF is not included. nil for KindNone.
+	Bytes []byte
+	// Literal is the N bytes of the literal for KindTuple (a message body,
+	// a header), exactly as the server sent them; nil otherwise.
 	Literal []byte
 }
 
@@ -80,6 +87,20 @@ func ReprLists(typ string, data [][]Datum) string {
 	b.WriteString("])")
 	return b.String()
 }
+
+// ReprData returns Python's repr of a data list, what print(data) shows:
+// [b'1 2', (b'1 (RFC822 {3}', b'abc'), b')']. Repr prints the whole
+// (typ, data) pair.
+func ReprData(data []Datum) string {
+	var b strings.Builder
+	writeDataRepr(&b, data)
+	return b.String()
+}
+
+// ReprBytes returns Python's repr of a bytes object, what print(b) shows
+// for one element of data or a piece of it: b'...', with the quote Python
+// picks and its escapes (\\, \t, \n, \r, \xNN).
+func ReprBytes(b []byte) string { return pyBytesRepr(b) }
 
 func writeDataRepr(b *strings.Builder, data []Datum) {
 	b.WriteString("[")
