@@ -3,8 +3,11 @@ package imaplib
 import "context"
 
 // A CallOption changes how the commands of a view made by With are sent,
-// as Python's keyword arguments do for one call.
-type CallOption func(*callOptions)
+// as Python's keyword arguments do for one call. UID and KeepLineEndings
+// are constants; Params makes one from values.
+type CallOption interface {
+	applyCall(*callOptions)
+}
 
 type callOptions struct {
 	ctx         context.Context
@@ -14,9 +17,32 @@ type callOptions struct {
 	keepEndings bool
 }
 
-// UID makes Copy, Move, Fetch, Store, Search, Sort, Thread and Expunge
-// work on UIDs, as Python 3.16's uid=True: M.With(imaplib.UID).Fetch(...).
-var UID CallOption = func(o *callOptions) { o.uid = true }
+// callFlag is a CallOption that turns one setting on.
+type callFlag uint8
+
+const (
+	// UID makes Copy, Move, Fetch, Store, Search, Sort, Thread and Expunge
+	// work on UIDs, as Python 3.16's uid=True:
+	// M.With(imaplib.UID).Fetch(...).
+	UID callFlag = 1 << iota
+	// KeepLineEndings makes Append send the message byte for byte, as
+	// Python 3.16's translate_line_endings=False; by default bare CR and LF
+	// become CRLF.
+	KeepLineEndings
+)
+
+func (f callFlag) applyCall(o *callOptions) {
+	o.uid = o.uid || f&UID != 0
+	o.keepEndings = o.keepEndings || f&KeepLineEndings != 0
+}
+
+// paramsOption is the CallOption Params returns.
+type paramsOption []any
+
+func (p paramsOption) applyCall(o *callOptions) {
+	o.params = p
+	o.hasParams = true
+}
 
 // Params supplies the values for the placeholders of the criteria or items
 // of Search, Fetch, Sort, Thread and Uid, as Python 3.16's params=: "?" is
@@ -25,16 +51,8 @@ var UID CallOption = func(o *callOptions) { o.uid = true }
 // SeqRange or a string), "??" a literal "?". Without Params a "?" is sent
 // as it is.
 func Params(values ...any) CallOption {
-	return func(o *callOptions) {
-		o.params = values
-		o.hasParams = true
-	}
+	return paramsOption(values)
 }
-
-// KeepLineEndings makes Append send the message byte for byte, as Python
-// 3.16's translate_line_endings=False; by default bare CR and LF become
-// CRLF.
-var KeepLineEndings CallOption = func(o *callOptions) { o.keepEndings = true }
 
 // With returns a view of the connection whose commands use opts; m itself
 // is unchanged. Views share the connection, its state and its lock.
@@ -43,7 +61,9 @@ func (m *IMAP4) With(opts ...CallOption) *IMAP4 {
 	v.call.params = nil
 	v.call.hasParams = false
 	for _, o := range opts {
-		o(&v.call)
+		if o != nil {
+			o.applyCall(&v.call)
+		}
 	}
 	return v
 }

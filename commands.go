@@ -91,23 +91,6 @@ func isDateTime(b []byte) bool {
 	return ok && err == nil
 }
 
-// isFalsyDate reports the date values Python's "if date_time:" skips.
-func isFalsyDate(v any) bool {
-	switch d := v.(type) {
-	case nil:
-		return true
-	case int:
-		return d == 0
-	case int64:
-		return d == 0
-	case float64:
-		return d == 0
-	case string:
-		return d == ""
-	}
-	return false
-}
-
 // normalizeCRLF is Python's MapCRLF.sub(CRLF, message): every CRLF, bare
 // CR or bare LF becomes CRLF.
 func normalizeCRLF(msg []byte) []byte {

@@ -450,8 +450,8 @@ func (e *engine) readLiteral(n int64) ([]byte, error) {
 			return buf, nil
 		}
 		next := make([]byte, min(size, 2*len(buf)))
-		// next[:got], not next: make followed by a whole copy would be
-		// fused into one call that clears the tail by hand.
+		// Into next[:got], not next: see "Big literals" in
+		// bench/README.md.
 		copy(next[:got], buf)
 		buf = next
 	}

@@ -41,15 +41,9 @@ func (e *AbortError) Error() string { return e.Msg }
 // Unwrap returns the cause, so that errors.Is reaches a socket error.
 func (e *AbortError) Unwrap() error { return e.Err }
 
-// As lets errors.As(err, &target) with target of type *Error succeed for an
-// abort, mirroring Python's class hierarchy.
-func (e *AbortError) As(target any) bool {
-	if t, ok := target.(**Error); ok {
-		*t = &Error{Msg: e.Msg, Err: e.Err}
-		return true
-	}
-	return false
-}
+// As makes an *AbortError match *Error under errors.As, as Python's abort
+// is a subclass of error (see asAncestor).
+func (e *AbortError) As(target any) bool { return asAncestor(target, e.Msg, e.Err, false) }
 
 // ReadOnlyError is Python's IMAP4.readonly: the mailbox was selected
 // read-write but the server reports it READ-ONLY. It matches *AbortError
@@ -63,15 +57,25 @@ type ReadOnlyError struct {
 // Error returns Msg, CPython's text.
 func (e *ReadOnlyError) Error() string { return e.Msg }
 
-// As lets errors.As find a *ReadOnlyError as an *AbortError or an *Error.
-func (e *ReadOnlyError) As(target any) bool {
+// As makes a *ReadOnlyError match *AbortError and *Error under
+// errors.As, as Python's readonly is a subclass of abort (see asAncestor).
+func (e *ReadOnlyError) As(target any) bool { return asAncestor(target, e.Msg, nil, true) }
+
+// asAncestor is the one mechanism behind Python's exception hierarchy
+// here, error > abort > readonly: an error of a subclass answers
+// errors.As for each of its ancestors with a copy of itself as that
+// ancestor, with the same Msg and cause. A target of *AbortError is filled
+// only when abort is an ancestor (for a *ReadOnlyError).
+func asAncestor(target any, msg string, cause error, abort bool) bool {
 	switch t := target.(type) {
-	case **AbortError:
-		*t = &AbortError{Msg: e.Msg}
-		return true
 	case **Error:
-		*t = &Error{Msg: e.Msg}
+		*t = &Error{Msg: msg, Err: cause}
 		return true
+	case **AbortError:
+		if abort {
+			*t = &AbortError{Msg: msg, Err: cause}
+			return true
+		}
 	}
 	return false
 }

@@ -162,3 +162,58 @@ func TestIMAP4HostDefaultValue(t *testing.T) { // test_imap4_host_default_value
 		t.Errorf("error %q does not name port 143", err)
 	}
 }
+
+// Append skips a date exactly when Python's "if date_time:" would, for
+// every type Time2Internaldate accepts: int32(0) is no date, not 1970.
+func TestAppendDateFalsyAsPython(t *testing.T) {
+	s, _, _ := literalServer(t, "IDLE")
+	m := dialFake(t, s)
+	m.Login("user", "pass")
+	for _, d := range []any{nil, 0, int8(0), int32(0), int64(0), uint(0), uint8(0), uint64(0), float32(0), 0.0, "", []int{}, []byte{}} {
+		if _, _, err := m.Append("", "", d, []byte("x")); err != nil {
+			t.Fatalf("Append with date %#v: %v", d, err)
+		}
+		if got := lastCommand(s); got != "APPEND INBOX {1}" {
+			t.Errorf("date %#v (%T): sent %q, want no date", d, d, got)
+		}
+	}
+	for _, d := range []any{int32(1), uint8(1), float32(0.5)} {
+		if _, _, err := m.Append("", "", d, []byte("x")); err != nil {
+			t.Fatalf("Append with date %#v: %v", d, err)
+		}
+		want, _ := Time2Internaldate(d)
+		if got := lastCommand(s); got != "APPEND INBOX "+want+" {1}" {
+			t.Errorf("date %#v (%T): sent %q, want the date %s", d, d, got, want)
+		}
+	}
+}
+
+// UID and KeepLineEndings are constants, so no program can change what
+// they mean for every other user of the package; this does not compile
+// otherwise.
+const (
+	_ = UID
+	_ = KeepLineEndings
+)
+
+// The Python hierarchy error > abort > readonly holds under errors.As,
+// with the message and the cause carried to each ancestor.
+func TestErrorHierarchy(t *testing.T) {
+	cause := errors.New("the cause")
+	var e *Error
+	var a *AbortError
+	if err := error(&AbortError{Msg: "m", Err: cause}); !errors.As(err, &e) || e.Msg != "m" || e.Err != cause {
+		t.Errorf("*AbortError as *Error: %+v", e)
+	}
+	ro := error(&ReadOnlyError{Msg: "ro"})
+	if !errors.As(ro, &a) || a.Msg != "ro" {
+		t.Errorf("*ReadOnlyError as *AbortError: %+v", a)
+	}
+	if !errors.As(ro, &e) || e.Msg != "ro" {
+		t.Errorf("*ReadOnlyError as *Error: %+v", e)
+	}
+	var r *ReadOnlyError
+	if errors.As(error(&AbortError{Msg: "x"}), &r) || errors.As(error(&Error{Msg: "x"}), &a) {
+		t.Error("an ancestor matched a subclass")
+	}
+}

@@ -181,6 +181,48 @@ func Time2Internaldate(dateTime any) (string, error) {
 	return time2InternaldateIn(dateTime, time.Local, time.Now())
 }
 
+// isFalsyDate reports whether Python would skip dateTime as false in
+// append's "if date_time:", for every type Time2Internaldate accepts: a
+// zero number of any width, an empty string, tuple or bytes, and nil. A
+// time.Time, like a Python datetime, is never false.
+func isFalsyDate(dateTime any) bool {
+	switch v := dateTime.(type) {
+	case nil:
+		return true
+	case int:
+		return v == 0
+	case int8:
+		return v == 0
+	case int16:
+		return v == 0
+	case int32:
+		return v == 0
+	case int64:
+		return v == 0
+	case uint:
+		return v == 0
+	case uint8:
+		return v == 0
+	case uint16:
+		return v == 0
+	case uint32:
+		return v == 0
+	case uint64:
+		return v == 0
+	case float32:
+		return v == 0
+	case float64:
+		return v == 0
+	case string:
+		return v == ""
+	case []int:
+		return len(v) == 0
+	case []byte:
+		return len(v) == 0
+	}
+	return false
+}
+
 // time2InternaldateIn is Time2Internaldate for the zone loc, with now
 // standing for the current time in CPython's time.timezone logic.
 func time2InternaldateIn(dateTime any, loc *time.Location, now time.Time) (string, error) {
