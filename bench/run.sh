@@ -8,7 +8,11 @@
 # Environment: RUNS (timed runs, default 5), WARMUP (default 1), WORKLOADS
 # (default login,fetchall,fetchloop,search,big), CLIENTS (default
 # imaplib,hold,raw,cpython,goimap; also the order of the first round),
-# VERBOSE (non-empty: log every timed run on standard error).
+# VERBOSE (non-empty: log every timed run on standard error), BASE_REV (a
+# git revision: also build imaplibbench from it as the client "base", and,
+# when that revision has internal/pollconn, as "base-nopoll" with the
+# kernel wait taken out; add them to CLIENTS to compare a change with what
+# it replaces in one run).
 #
 # It builds the Go clients into a temporary directory, starts Dovecot on a
 # free port of 127.0.0.1 (bench/dovecot.sh), writes the two mailboxes
@@ -38,6 +42,17 @@ for prog in harness seed holdbench rawbench goimapbench; do
 done
 if ! go build -o "$BIN/imaplibbench" ./bench/cmd/imaplibbench; then
 	echo "run.sh: imaplibbench does not build: leaving it out" >&2
+fi
+
+if [ -n "${BASE_REV:-}" ]; then
+	echo "run.sh: building imaplibbench at $BASE_REV" >&2
+	git worktree add -q --detach "$BIN/base-src" "$BASE_REV"
+	(cd "$BIN/base-src" && go build -o "$BIN/imaplibbench-base" ./bench/cmd/imaplibbench)
+	if grep -q 'pollconn.Wrap(conn)' "$BIN/base-src/imap4.go" 2>/dev/null; then
+		sed -i 's/conn = pollconn.Wrap(conn)/_ = pollconn.Wrap/' "$BIN/base-src/imap4.go"
+		(cd "$BIN/base-src" && go build -o "$BIN/imaplibbench-base-nopoll" ./bench/cmd/imaplibbench)
+	fi
+	git worktree remove --force "$BIN/base-src"
 fi
 
 echo "run.sh: starting Dovecot" >&2

@@ -71,6 +71,9 @@ var titles = map[string]string{
 
 // ratios are the pairs compared in every workload, when both ran.
 var ratios = [][2]string{
+	{"imaplib", "base"},
+	{"imaplib", "base-nopoll"},
+	{"base", "base-nopoll"},
 	{"imaplib", "hold"},
 	{"imaplib", "raw"},
 	{"imaplib", "cpython"},
@@ -145,10 +148,12 @@ func selectClients() []client {
 		}
 	}
 	all := map[string]client{
-		"imaplib": {"imaplib", gobin("imaplibbench")},
-		"hold":    {"hold", gobin("holdbench")},
-		"raw":     {"raw", gobin("rawbench")},
-		"goimap":  {"goimap", gobin("goimapbench")},
+		"imaplib":     {"imaplib", gobin("imaplibbench")},
+		"base":        {"base", gobin("imaplibbench-base")},
+		"base-nopoll": {"base-nopoll", gobin("imaplibbench-base-nopoll")},
+		"hold":        {"hold", gobin("holdbench")},
+		"raw":         {"raw", gobin("rawbench")},
+		"goimap":      {"goimap", gobin("goimapbench")},
 		"cpython": {"cpython", func(w string) []string {
 			return []string{*python, *pybench, "-port", strconv.Itoa(*port), "-workload", w}
 		}},
