@@ -11,11 +11,8 @@ package imaplib
 
 import (
 	"bytes"
-	"context"
-	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"regexp"
 	"strconv"
 	"strings"
@@ -262,22 +259,7 @@ func probePython(t *testing.T, srv probeServer, calls []oracleCall, timeout time
 	if err != nil {
 		t.Fatal(err)
 	}
-	input, err := json.Marshal(calls)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, python, "testdata/oracle/fake_client.py", srv.lab.Host, strconv.Itoa(srv.lab.Port),
-		strconv.FormatFloat(timeout.Seconds(), 'f', -1, 64))
-	cmd.Stdin = bytes.NewReader(input)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	stdout, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("python: %v\nstderr:\n%s\nstdout:\n%s", err, stderr.Bytes(), stdout)
-	}
-	return strings.Split(strings.TrimSuffix(string(stdout), "\n"), "\n")
+	return runFakeClient(t, python, srv.lab.Host, srv.lab.Port, calls, strconv.FormatFloat(timeout.Seconds(), 'f', -1, 64))
 }
 
 // probeSetUp gives the user what the probe's commands would change: a

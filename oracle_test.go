@@ -358,13 +358,23 @@ func oracleRunGo(t *testing.T, sc oracleScenario) (out, wire []string) {
 // oracleRunPython runs a scenario through CPython's imaplib.
 func oracleRunPython(t *testing.T, python string, sc oracleScenario) (out, wire []string) {
 	s, tap := oracleServer(t, sc)
-	input, err := json.Marshal(sc.calls)
+	out = runFakeClient(t, python, s.host, s.port, sc.calls)
+	return out, tap.wire(t, "python", "")
+}
+
+// runFakeClient runs calls through CPython's imaplib against host:port
+// (testdata/oracle/fake_client.py, with extra arguments such as a
+// timeout) and returns the lines it printed.
+func runFakeClient(t *testing.T, python, host string, port int, calls []oracleCall, extra ...string) []string {
+	t.Helper()
+	input, err := json.Marshal(calls)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, python, "testdata/oracle/fake_client.py", s.host, strconv.Itoa(s.port))
+	args := append([]string{"testdata/oracle/fake_client.py", host, strconv.Itoa(port)}, extra...)
+	cmd := exec.CommandContext(ctx, python, args...)
 	cmd.Stdin = bytes.NewReader(input)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -372,8 +382,7 @@ func oracleRunPython(t *testing.T, python string, sc oracleScenario) (out, wire 
 	if err != nil {
 		t.Fatalf("python: %v\nstderr:\n%s\nstdout:\n%s", err, stderr.Bytes(), stdout)
 	}
-	out = strings.Split(strings.TrimSuffix(string(stdout), "\n"), "\n")
-	return out, tap.wire(t, "python", "")
+	return strings.Split(strings.TrimSuffix(string(stdout), "\n"), "\n")
 }
 
 var (
