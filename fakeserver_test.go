@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -227,6 +228,42 @@ func (c *fakeConn) ReadLiteral(line string) []byte {
 		c.s.t.Errorf("reading literal: %v", err)
 	}
 	return buf
+}
+
+// waitClientReading returns once a goroutine of the client is blocked
+// reading from its connection: in the Go poller's wait ("IO wait") with,
+// as its innermost frame of this package, one of the library's (not of a
+// test server's). Servers call it to act on a client that is waiting for
+// them, which no sleep guarantees. It fails the test if that has not
+// happened within 10 s.
+func waitClientReading(t testing.TB) {
+	buf := make([]byte, 1<<20)
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		n := runtime.Stack(buf, true)
+		for g := range strings.SplitSeq(string(buf[:n]), "\n\n") {
+			if strings.Contains(g, " [IO wait") && libraryReads(g) {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Errorf("the client never blocked in a read")
+			return
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// libraryReads reports whether a goroutine's stack has, as its innermost
+// frame of this package, one in a file that is not a test file.
+func libraryReads(stack string) bool {
+	lines := strings.Split(stack, "\n")
+	for i, l := range lines {
+		if strings.HasPrefix(l, "github.com/goimaplib/imaplib.") && i+1 < len(lines) {
+			file, _, _ := strings.Cut(strings.TrimSpace(lines[i+1]), ":")
+			return !strings.HasSuffix(file, "_test.go")
+		}
+	}
+	return false
 }
 
 // parseCommand splits a command line into tag, upper-cased command name
