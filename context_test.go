@@ -23,25 +23,6 @@ func stallingServer(t *testing.T) (s *fakeServer, fetched <-chan struct{}) {
 	return s, ch
 }
 
-// hangGuard runs f and fails the test if it has not returned within 10 s,
-// a bound about hangs, not speed; stop then unblocks f (closing the
-// server's side: the client's Shutdown waits for the blocked command).
-func hangGuard(t *testing.T, what string, stop func(), f func()) {
-	t.Helper()
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		f()
-	}()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		t.Errorf("%s hung", what)
-		stop()
-		<-done
-	}
-}
-
 func TestContextDeadlineBoundsOneCommand(t *testing.T) {
 	// The server never completes FETCH and never answers NOOP: only the
 	// context's deadline can end the first, and the second must fail

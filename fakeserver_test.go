@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -230,18 +231,38 @@ func (c *fakeConn) ReadLiteral(line string) []byte {
 	return buf
 }
 
+// hangGuard runs f and fails the test if it has not returned within 10 s,
+// a bound about hangs, not speed; stop then unblocks f (closing the
+// server's side: the client's Shutdown waits for the blocked command).
+func hangGuard(t *testing.T, what string, stop func(), f func()) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		f()
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Errorf("%s hung", what)
+		stop()
+		<-done
+	}
+}
+
 // waitClientReading returns once a goroutine of the client is blocked
 // reading from its connection: in the Go poller's wait ("IO wait") with,
 // as its innermost frame of this package, one of the library's (not of a
-// test server's). Servers call it to act on a client that is waiting for
-// them, which no sleep guarantees. It fails the test if that has not
-// happened within 10 s.
-func waitClientReading(t testing.TB) {
+// test server's), and every one of in among its frames' names. Servers
+// call it to act on a client that is waiting for them, which no sleep
+// guarantees. It fails the test if that has not happened within 10 s.
+func waitClientReading(t testing.TB, in ...string) {
 	buf := make([]byte, 1<<20)
 	for deadline := time.Now().Add(10 * time.Second); ; {
 		n := runtime.Stack(buf, true)
 		for g := range strings.SplitSeq(string(buf[:n]), "\n\n") {
-			if strings.Contains(g, " [IO wait") && libraryReads(g) {
+			if strings.Contains(g, " [IO wait") && libraryReads(g) &&
+				!slices.ContainsFunc(in, func(f string) bool { return !strings.Contains(g, f) }) {
 				return
 			}
 		}
