@@ -218,6 +218,12 @@ func (c *fakeConn) ReadLiteral(line string) []byte {
 		c.s.t.Errorf("no literal announced in %q", line)
 		return nil
 	}
+	// Not a polling loop: one bounded look for bytes that should not be
+	// there. An absence is no event to wait for, and the client may be
+	// CPython (the oracle tests), so waitClientReading cannot say it is
+	// waiting. A client that waits for the continuation sends nothing, so
+	// this window can only miss a slow early sender, never fail a correct
+	// client; bytes sent with the command line are already buffered.
 	_ = c.Conn.SetReadDeadline(time.Now().Add(50 * time.Millisecond))
 	if _, err := c.r.Peek(1); err == nil {
 		c.s.t.Errorf("client sent literal data before the continuation")
