@@ -8,11 +8,11 @@ import (
 	"time"
 )
 
-// hangGuard bounds how long a test waits for something that must happen
+// hangBound bounds how long a test waits for something that must happen
 // promptly. It only tells "ends" from "never ends": the timings the
 // package promises (within 100 ms) are logged, not asserted, since a
 // loaded machine may stretch them.
-const hangGuard = 5 * time.Second
+const hangBound = 5 * time.Second
 
 // idleForever answers IDLE with a continuation and then waits for DONE,
 // sending nothing: an IDLE without a timeout blocks in its read.
@@ -56,7 +56,7 @@ func waitEnded(t *testing.T, ended <-chan time.Time, what string, since time.Tim
 	select {
 	case at := <-ended:
 		t.Logf("%s ended the IDLE after %v", what, at.Sub(since))
-	case <-time.After(hangGuard):
+	case <-time.After(hangBound):
 		t.Fatalf("%s did not end an IDLE without a timeout", what)
 	}
 }
@@ -78,7 +78,7 @@ func TestShutdownEndsIdleWithoutTimeout(t *testing.T) {
 	}()
 	select {
 	case <-done:
-	case <-time.After(hangGuard):
+	case <-time.After(hangBound):
 		t.Fatal("Socket, State or UntaggedResponses waited for the IDLE")
 	}
 	start := time.Now()
@@ -216,7 +216,7 @@ func TestConnectContextBoundsTheGreeting(t *testing.T) {
 		if r.m != nil || !errors.Is(r.err, context.Canceled) {
 			t.Errorf("New = %v, %v; want nil and an error wrapping context.Canceled", r.m, r.err)
 		}
-	case <-time.After(hangGuard):
+	case <-time.After(hangBound):
 		t.Fatal("New did not return when its connect context was cancelled")
 	}
 }

@@ -3,67 +3,89 @@ package imaplib
 import (
 	"context"
 	"errors"
+	"sync"
 	"testing"
 	"time"
 )
 
-// stallingServer answers LOGIN and NOOP, but never completes FETCH.
-func stallingServer(t *testing.T) *fakeServer {
-	s := newFakeServer(t, nil)
-	s.Handlers["FETCH"] = func(c *fakeConn, tag string, args []string) {
-		c.Write("* 1 FETCH (FLAGS ())") // then nothing
-	}
-	s.Handlers["NOOP"] = simpleHandler(nil, "NOOP completed")
-	return s
+// stallingServer answers LOGIN and NOOP, but never completes FETCH; it
+// closes fetched once it has received a FETCH and answered it in part.
+func stallingServer(t *testing.T) (s *fakeServer, fetched <-chan struct{}) {
+	ch := make(chan struct{})
+	once := sync.OnceFunc(func() { close(ch) })
+	s = newFakeServer(t, nil, func(s *fakeServer) {
+		s.Handlers["FETCH"] = func(c *fakeConn, tag string, args []string) {
+			c.Write("* 1 FETCH (FLAGS ())") // then nothing
+			once()
+		}
+		s.Handlers["NOOP"] = simpleHandler(nil, "NOOP completed")
+	})
+	return s, ch
 }
 
 func TestContextDeadlineBoundsOneCommand(t *testing.T) {
-	s := stallingServer(t)
+	// The server never completes FETCH and never answers NOOP: only the
+	// context's deadline can end the first, and the second must fail
+	// without waiting for the server.
+	s := newFakeServer(t, nil, func(s *fakeServer) {
+		s.Handlers["FETCH"] = func(c *fakeConn, tag string, args []string) {
+			c.Write("* 1 FETCH (FLAGS ())") // then nothing
+		}
+		s.Handlers["NOOP"] = func(*fakeConn, string, []string) {}
+	})
 	m := dialFake(t, s)
 	m.Login("user", "pass")
 	m.Select("", false)
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
-	start := time.Now()
-	_, _, err := m.WithContext(ctx).Fetch("1", "(FLAGS)")
-	if d := time.Since(start); d > time.Second {
-		t.Errorf("Fetch returned after %v", d)
-	}
+	stop := s.Close // ends the blocked read from the server's side
+	var err error
+	hangGuard(t, "Fetch past its context's deadline", stop, func() {
+		_, _, err = m.WithContext(ctx).Fetch("1", "(FLAGS)")
+	})
 	var abort *AbortError
 	if !errors.As(err, &abort) || !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("Fetch = %v, want an *AbortError wrapping context.DeadlineExceeded", err)
 	}
 	// The reply may still come: the connection must not be used again.
-	start = time.Now()
-	if _, _, err := m.Noop(); !errors.As(err, &abort) {
+	hangGuard(t, "Noop on a dead connection", stop, func() {
+		_, _, err = m.Noop()
+	})
+	if !errors.As(err, &abort) {
 		t.Errorf("Noop after the interrupted command: %v", err)
-	}
-	if d := time.Since(start); d > 50*time.Millisecond {
-		t.Errorf("Noop on a dead connection took %v", d)
 	}
 }
 
 func TestContextCancelInterruptsBlockedRead(t *testing.T) {
-	s := stallingServer(t)
+	s, fetched := stallingServer(t)
 	m := dialFake(t, s)
 	m.Login("user", "pass")
 	m.Select("", false)
 	ctx, cancel := context.WithCancel(context.Background())
-	time.AfterFunc(100*time.Millisecond, cancel)
-	_, _, err := m.WithContext(ctx).Fetch("1", "(FLAGS)")
+	defer cancel()
+	// Cancel once the server has the FETCH: the client is then waiting
+	// for the rest of the reply, which never comes.
+	go func() {
+		<-fetched
+		cancel()
+	}()
+	var err error
+	hangGuard(t, "Fetch after its context was cancelled", s.Close, func() {
+		_, _, err = m.WithContext(ctx).Fetch("1", "(FLAGS)")
+	})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("Fetch = %v, want context.Canceled", err)
 	}
-	if m.Socket() == nil {
-		return
-	}
-	if _, err := m.Socket().Write([]byte("x")); err == nil {
-		t.Error("the interrupted connection is still open")
+	// No socket left is a closed connection too.
+	if sock := m.Socket(); sock != nil {
+		if _, err := sock.Write([]byte("x")); err == nil {
+			t.Error("the interrupted connection is still open")
+		}
 	}
 }
 
 func TestContextDoneBeforeSendingLeavesConnectionUsable(t *testing.T) {
-	s := stallingServer(t)
+	s, _ := stallingServer(t)
 	m := dialFake(t, s)
 	m.Login("user", "pass")
 	ctx, cancel := context.WithCancel(context.Background())
@@ -86,11 +108,13 @@ func TestContextDoneBeforeSendingLeavesConnectionUsable(t *testing.T) {
 }
 
 func TestContextWithoutDeadlineDoesNotLimit(t *testing.T) {
-	s := newFakeServer(t, nil)
-	s.Handlers["NOOP"] = func(c *fakeConn, tag string, args []string) {
-		time.Sleep(150 * time.Millisecond)
-		c.Write(tag + " OK NOOP completed")
-	}
+	// NOOP is answered only once the client waits for the answer.
+	s := newFakeServer(t, nil, func(s *fakeServer) {
+		s.Handlers["NOOP"] = func(c *fakeConn, tag string, args []string) {
+			waitClientReading(c.s.t)
+			c.Write(tag + " OK NOOP completed")
+		}
+	})
 	m := dialFake(t, s, WithTimeout(time.Second))
 	if _, _, err := m.WithContext(context.Background()).Noop(); err != nil {
 		t.Fatal(err)

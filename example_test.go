@@ -89,9 +89,6 @@ func ExampleIMAP4_Idle() {
 		other, _ := imaplib.New(srv.Host, srv.Port)
 		defer other.Logout()
 		other.Login("alice", "pass-alice")
-		// The in-memory server starts watching the mailbox just after it
-		// answers IDLE; give it a moment.
-		time.Sleep(100 * time.Millisecond)
 		other.Append("", "", nil, []byte("Subject: new mail\r\n\r\nping\r\n"))
 	}()
 	for typ, data := range idler.Responses() {

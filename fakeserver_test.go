@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -216,6 +218,12 @@ func (c *fakeConn) ReadLiteral(line string) []byte {
 		c.s.t.Errorf("no literal announced in %q", line)
 		return nil
 	}
+	// Not a polling loop: one bounded look for bytes that should not be
+	// there. An absence is no event to wait for, and the client may be
+	// CPython (the oracle tests), so waitClientReading cannot say it is
+	// waiting. A client that waits for the continuation sends nothing, so
+	// this window can only miss a slow early sender, never fail a correct
+	// client; bytes sent with the command line are already buffered.
 	_ = c.Conn.SetReadDeadline(time.Now().Add(50 * time.Millisecond))
 	if _, err := c.r.Peek(1); err == nil {
 		c.s.t.Errorf("client sent literal data before the continuation")
@@ -227,6 +235,62 @@ func (c *fakeConn) ReadLiteral(line string) []byte {
 		c.s.t.Errorf("reading literal: %v", err)
 	}
 	return buf
+}
+
+// hangGuard runs f and fails the test if it has not returned within 10 s,
+// a bound about hangs, not speed; stop then unblocks f (closing the
+// server's side: the client's Shutdown waits for the blocked command).
+func hangGuard(t *testing.T, what string, stop func(), f func()) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		f()
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Errorf("%s hung", what)
+		stop()
+		<-done
+	}
+}
+
+// waitClientReading returns once a goroutine of the client is blocked
+// reading from its connection: in the Go poller's wait ("IO wait") with,
+// as its innermost frame of this package, one of the library's (not of a
+// test server's), and every one of in among its frames' names. Servers
+// call it to act on a client that is waiting for them, which no sleep
+// guarantees. It fails the test if that has not happened within 10 s.
+func waitClientReading(t testing.TB, in ...string) {
+	buf := make([]byte, 1<<20)
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		n := runtime.Stack(buf, true)
+		for g := range strings.SplitSeq(string(buf[:n]), "\n\n") {
+			if strings.Contains(g, " [IO wait") && libraryReads(g) &&
+				!slices.ContainsFunc(in, func(f string) bool { return !strings.Contains(g, f) }) {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Errorf("the client never blocked in a read")
+			return
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// libraryReads reports whether a goroutine's stack has, as its innermost
+// frame of this package, one in a file that is not a test file.
+func libraryReads(stack string) bool {
+	lines := strings.Split(stack, "\n")
+	for i, l := range lines {
+		if strings.HasPrefix(l, "github.com/goimaplib/imaplib.") && i+1 < len(lines) {
+			file, _, _ := strings.Cut(strings.TrimSpace(lines[i+1]), ":")
+			return !strings.HasSuffix(file, "_test.go")
+		}
+	}
+	return false
 }
 
 // parseCommand splits a command line into tag, upper-cased command name

@@ -1,13 +1,16 @@
 package imaplib
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"os"
+	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -169,7 +172,7 @@ func faultCases() []faultCase {
 		{
 			name: "connection reset in the greeting",
 			server: faultOnGreeting(func(c *fakeConn, _ <-chan struct{}) {
-				time.Sleep(50 * time.Millisecond) // the client is connected and reading
+				waitClientReading(c.s.t) // the client is connected and reading
 				faultReset(c)
 			}),
 			want: faultWantAbortIs(syscall.ECONNRESET), within: quick,
@@ -464,7 +467,9 @@ func faultCases() []faultCase {
 				return IMAP4_stream(`printf '* OK [CAPABILITY IMAP4rev1] ready\r\n'; exit 0`, opts...)
 			},
 			act: func(m *IMAP4) error {
-				time.Sleep(50 * time.Millisecond) // let the child go
+				if err := waitChildExited(m); err != nil { // let the child go
+					return err
+				}
 				return faultNoop(m)
 			},
 			want: faultWantAbort("socket error"), within: quick,
@@ -573,6 +578,31 @@ func TestFaults(t *testing.T) {
 			}
 			assertDeadFast(t, m)
 		})
+	}
+}
+
+// waitChildExited waits until IMAP4_stream's child has exited (and is
+// not reaped yet: the connection reaps it when it closes). Where there is
+// no /proc to tell, it returns at once; the NOOP that follows then meets a
+// child that exits after reading it, which ends in the same abort.
+func waitChildExited(m *IMAP4) error {
+	if runtime.GOOS != "linux" {
+		return nil
+	}
+	stat := fmt.Sprintf("/proc/%d/stat", m.e.proc.cmd.Process.Pid)
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		b, err := os.ReadFile(stat)
+		if err != nil {
+			return fmt.Errorf("the child's state: %w", err)
+		}
+		// pid (comm) state ...: comm may hold spaces and parentheses.
+		if i := bytes.LastIndexByte(b, ')'); i >= 0 && bytes.HasPrefix(b[i+1:], []byte(" Z")) {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("the child has not exited: %s", b)
+		}
+		time.Sleep(time.Millisecond)
 	}
 }
 

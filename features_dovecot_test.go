@@ -50,9 +50,11 @@ func TestDovecotIdleSeesAppendFromAnotherConnection(t *testing.T) {
 	if seen != "('EXISTS', [b'1'])" {
 		t.Fatalf("idler saw %q", seen)
 	}
-	if delay > time.Second {
-		t.Errorf("the idler saw the new message after %v, want within a second", delay)
-	}
+	// Seen within the 5 s idle, Dovecot pushed it: its own check of the
+	// mailbox comes every 30 s (mailbox_idle_check_interval), so no tighter
+	// wall-clock window is needed to tell, nor one that a loaded machine
+	// could miss.
+	t.Logf("the idler saw the new message after %v", delay)
 	// The connection works normally after DONE.
 	mustOK(t, "Noop")(m.Noop())
 }

@@ -3,20 +3,25 @@ package imaplib
 import (
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
 
 // idleHandler is CPython's IdleCmdHandler: data before the continuation,
-// a FETCH with a literal, a pause, and more data after DONE.
-func idleHandler(pause time.Duration) func(c *fakeConn, tag string, args []string) {
+// a FETCH with a literal, a pause, and more data before and after DONE.
+// CPython's pause is a sleep; here it lasts until the test closes pause, so
+// the data after it cannot reach an iteration that must end before it.
+func idleHandler(pause <-chan struct{}) func(c *fakeConn, tag string, args []string) {
 	return func(c *fakeConn, tag string, args []string) {
 		c.Write("* 0 EXISTS")
-		c.Write("+ idling")
-		c.Write("* 2 EXISTS")
-		c.WriteRaw("* 1 FETCH (BODY[HEADER.FIELDS (DATE)] {41}\r\nDate: Fri, 06 Dec 2024 06:00:00 +0000\r\n\r\n)\r\n")
-		c.Write("* 3 EXISTS")
-		time.Sleep(pause)
+		// The continuation and what follows it in one write: a burst
+		// receives them together, however the scheduler runs this goroutine.
+		c.WriteRaw("+ idling\r\n" +
+			"* 2 EXISTS\r\n" +
+			"* 1 FETCH (BODY[HEADER.FIELDS (DATE)] {41}\r\nDate: Fri, 06 Dec 2024 06:00:00 +0000\r\n\r\n)\r\n" +
+			"* 3 EXISTS\r\n")
+		<-pause
 		c.Write("* 1 RECENT")
 		if line, err := c.ReadLine(); err != nil || line != "DONE" {
 			c.s.t.Errorf("expected DONE, got %q, %v", line, err)
@@ -25,6 +30,15 @@ func idleHandler(pause time.Duration) func(c *fakeConn, tag string, args []strin
 		c.Write("* 9 RECENT")
 		c.Write(tag + " OK Idle completed")
 	}
+}
+
+// idlePause makes the channel for idleHandler and the function that closes
+// it. Tests also defer that function: deferred calls run before the
+// cleanup in which the server waits for its handler, so a test that fails
+// early does not hang there.
+func idlePause() (<-chan struct{}, func()) {
+	pause := make(chan struct{})
+	return pause, sync.OnceFunc(func() { close(pause) })
 }
 
 func idleClient(t *testing.T, h func(*fakeConn, string, []string)) (*fakeServer, *IMAP4) {
@@ -63,7 +77,9 @@ func TestIdleDenied(t *testing.T) { // test_idle_denied
 }
 
 func TestIdleIter(t *testing.T) { // test_idle_iter
-	_, m := idleClient(t, idleHandler(time.Second))
+	pause, release := idlePause()
+	defer release()
+	_, m := idleClient(t, idleHandler(pause))
 	idler, err := m.Idle(0)
 	if err != nil {
 		t.Fatal(err)
@@ -78,6 +94,7 @@ func TestIdleIter(t *testing.T) { // test_idle_iter
 			break
 		}
 	}
+	release()
 	want := []string{
 		"('EXISTS', [b'0'])",
 		"('EXISTS', [b'2'])",
@@ -102,15 +119,20 @@ func TestIdleIter(t *testing.T) { // test_idle_iter
 }
 
 func TestIdleBurst(t *testing.T) { // test_idle_burst
-	_, m := idleClient(t, idleHandler(time.Second))
+	pause, release := idlePause()
+	defer release()
+	_, m := idleClient(t, idleHandler(pause))
 	idler, err := m.Idle(0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	n := 0
+	// The burst ends after 100 ms without a response: the server sends
+	// nothing more until release.
 	for range idler.Burst(100 * time.Millisecond) {
 		n++
 	}
+	release()
 	if n != 4 {
 		t.Errorf("burst yielded %d responses, want 4", n)
 	}
@@ -123,28 +145,40 @@ func TestIdleBurst(t *testing.T) { // test_idle_burst
 }
 
 func TestIdleDelayedPacket(t *testing.T) { // test_idle_delayed_packet
+	// CPython sleeps 0.2 s and 1 s between the pieces of a line, so that
+	// the idle duration ends in the middle of it. Here the line's end is
+	// sent when the iteration has ended (or, if the idler never gives up,
+	// after a hang guard, and the test fails).
+	iterated, release := idlePause()
+	defer release()
 	_, m := idleClient(t, func(c *fakeConn, tag string, args []string) {
 		c.Write("+ idling")
 		c.WriteRaw("* 1 EX")
-		time.Sleep(200 * time.Millisecond)
 		c.WriteRaw("IS")
-		time.Sleep(time.Second)
+		select {
+		case <-iterated:
+		case <-time.After(10 * time.Second):
+		}
 		c.WriteRaw("TS\r\n")
 		if line, err := c.ReadLine(); err != nil || line != "DONE" {
 			return
 		}
 		c.Write(tag + " OK Idle completed")
 	})
+	start := time.Now() // before Idle, which starts the duration
 	idler, err := m.Idle(500 * time.Millisecond)
 	if err != nil {
 		t.Fatal(err)
 	}
-	start := time.Now()
 	for typ, data := range idler.Responses() {
 		t.Errorf("unexpected response %s", Repr(typ, data))
 	}
-	if d := time.Since(start); d < 400*time.Millisecond || d > 900*time.Millisecond {
-		t.Errorf("iteration ended after %v, want about 500ms", d)
+	d := time.Since(start)
+	release()
+	// Not before the duration; the upper bound is about hangs, the order
+	// (no response before the line's end was sent) is checked above.
+	if d < 500*time.Millisecond || d > 10*time.Second {
+		t.Errorf("iteration ended after %v, want 500ms", d)
 	}
 	if err := idler.Err(); err != nil {
 		t.Fatalf("Err = %v", err)

@@ -61,10 +61,13 @@ type Server struct {
 	mem   *imapmemserver.Server
 	srv   *imapserver.Server
 	lns   []net.Listener
-	mu    sync.Mutex // guards users
+	mu    sync.Mutex // guards users and changes
 	users map[string]*imapmemserver.User
 	wg    sync.WaitGroup
 	once  sync.Once
+	// changes is closed, and replaced, when a mailbox changes: it wakes
+	// every IDLE.
+	changes chan struct{}
 }
 
 // An Option configures a Server when it starts.
@@ -141,7 +144,7 @@ func start(c config) (*Server, error) {
 	}
 	s.srv = imapserver.New(&imapserver.Options{
 		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return s.mem.NewSession(), nil, nil
+			return &session{s.mem.NewSession().(imapserver.SessionIMAP4rev2), s}, nil, nil
 		},
 		// IMAP4rev2 implies these, but an IMAP4rev1 client only sees what
 		// is listed.
@@ -234,7 +237,9 @@ func (s *Server) AddMessageAt(user, mailbox string, date time.Time, msg []byte, 
 	for _, f := range flags {
 		opts.Flags = append(opts.Flags, imap.Flag(f))
 	}
-	if _, err := u.Append(mailbox, literal{bytes.NewReader(msg)}, opts); err != nil {
+	_, err = u.Append(mailbox, literal{bytes.NewReader(msg)}, opts)
+	s.changed()
+	if err != nil {
 		return fmt.Errorf("imaplibtest: add to %q: %w", mailbox, err)
 	}
 	return nil
@@ -332,4 +337,75 @@ func selfSigned() (*tls.Config, error) {
 		return nil, certErr
 	}
 	return &tls.Config{Certificates: []tls.Certificate{certPair}}, nil
+}
+
+// changed wakes every IDLE: a mailbox has changed, and its updates are
+// queued for the sessions that have it selected.
+func (s *Server) changed() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.changes != nil {
+		close(s.changes)
+	}
+	s.changes = make(chan struct{})
+}
+
+func (s *Server) nextChange() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.changes == nil {
+		s.changes = make(chan struct{})
+	}
+	return s.changes
+}
+
+// session is imapmemserver's session with an IDLE that misses no update.
+// imapmemserver's own Idle registers for updates only after the server has
+// answered IDLE, and writes only those that arrive after it registered: an
+// APPEND from another connection in between stayed queued until the next
+// change. This Idle writes what is queued and then waits for the next
+// change, which each mutating command below signals after it has queued
+// its updates; so a change that lands after an empty poll always wakes it.
+type session struct {
+	imapserver.SessionIMAP4rev2
+	srv *Server
+}
+
+func (x *session) Idle(w *imapserver.UpdateWriter, stop <-chan struct{}) error {
+	for {
+		next := x.srv.nextChange() // before polling, so no change is lost
+		if err := x.Poll(w, true); err != nil {
+			return err
+		}
+		select {
+		case <-next:
+		case <-stop:
+			return nil
+		}
+	}
+}
+
+func (x *session) Append(mailbox string, r imap.LiteralReader, options *imap.AppendOptions) (*imap.AppendData, error) {
+	defer x.srv.changed()
+	return x.SessionIMAP4rev2.Append(mailbox, r, options)
+}
+
+func (x *session) Store(w *imapserver.FetchWriter, numSet imap.NumSet, flags *imap.StoreFlags, options *imap.StoreOptions) error {
+	defer x.srv.changed()
+	return x.SessionIMAP4rev2.Store(w, numSet, flags, options)
+}
+
+func (x *session) Expunge(w *imapserver.ExpungeWriter, uids *imap.UIDSet) error {
+	defer x.srv.changed()
+	return x.SessionIMAP4rev2.Expunge(w, uids)
+}
+
+func (x *session) Copy(numSet imap.NumSet, dest string) (*imap.CopyData, error) {
+	defer x.srv.changed()
+	return x.SessionIMAP4rev2.Copy(numSet, dest)
+}
+
+func (x *session) Move(w *imapserver.MoveWriter, numSet imap.NumSet, dest string) error {
+	defer x.srv.changed()
+	return x.SessionIMAP4rev2.Move(w, numSet, dest)
 }
