@@ -11,7 +11,7 @@ func TestDecodeBody(t *testing.T) {
 		err            bool
 	}{
 		{"base64", "aGVs\r\nbG8g\r\nd29y\r\nbGQ=\r\n", "hello world", false},
-		{"BASE64", "aGVsbG8", "hello", false},      // no padding
+		{"BASE64", "aGVsbG8", "hello", false},       // no padding
 		{"base64", "aGVs bG8=\r\n", "hello", false}, // spaces
 		{"base64", "aGVsbG8=\r\n--junk", "hello", false},
 		{"base64", "aGVsbG8gd", "hello ", false}, // a stray last character
