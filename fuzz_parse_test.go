@@ -133,7 +133,7 @@ func FuzzParseFetch(f *testing.F) {
 		}
 		want := &FetchMessage{
 			SeqNum: seq, UID: uid, Flags: flags,
-			InternalDate: time.Unix(int64(uid)*7, 0).In(fixedZone(int(int32(seq)%(14*4))*900)),
+			InternalDate: time.Unix(int64(uid)*7, 0).In(fixedZone(int(int32(seq)%(14*4)) * 900)),
 			Envelope:     &Envelope{SubjectRaw: subject, Subject: DecodeHeader(subject), MessageID: subject},
 			Sections:     map[string]*Section{"": {Spec: "", Data: body}},
 		}
