@@ -142,14 +142,22 @@ func parseBodyStructure(l *lexer) *BodyStructure {
 	return parseBody(l, 1, "", true)
 }
 
+// joinPart returns the part number of the n-th part inside prefix,
+// interned for the common small numbers.
 func joinPart(prefix string, n int) string {
-	if prefix == "" {
-		if n < 6 {
-			return "12345"[n-1 : n]
+	var buf [24]byte
+	p := buf[:0]
+	if prefix != "" {
+		if len(prefix) > 16 {
+			return prefix + "." + strconv.Itoa(n)
 		}
-		return strconv.Itoa(n)
+		p = append(append(p, prefix...), '.')
 	}
-	return prefix + "." + strconv.Itoa(n)
+	p = strconv.AppendInt(p, int64(n), 10)
+	if s, ok := commonAtoms[string(p)]; ok {
+		return s
+	}
+	return string(p)
 }
 
 // parseBody reads one body at nesting depth. part is the part's number,
@@ -167,6 +175,7 @@ func parseBody(l *lexer, depth int, part string, container bool) *BodyStructure 
 	l.sp()
 	if l.peek() == '(' {
 		b.Type = "multipart"
+		b.Children = make([]*BodyStructure, 0, 4)
 		for n := 1; l.err == nil && l.peek() == '('; n++ {
 			b.Children = append(b.Children, parseBody(l, depth+1, joinPart(part, n), false))
 			l.sp()
@@ -203,9 +212,9 @@ func parseBody(l *lexer, depth int, part string, container bool) *BodyStructure 
 		case f == 0:
 			b.Params = paramList(l)
 		case f == 1:
-			b.ID = string(l.str())
+			b.ID = l.sstr()
 		case f == 2:
-			b.Description = decodeHeaderBytes(l.str())
+			b.Description = l.header(l.str())
 		case f == 3:
 			b.Encoding = lowerASCII(l.str())
 		case f == 4:
@@ -220,13 +229,13 @@ func parseBody(l *lexer, depth int, part string, container bool) *BodyStructure 
 			default:
 				// Dovecot sends a message/global it did not parse with
 				// body fields only: this is already the MD5.
-				b.MD5 = string(l.str())
+				b.MD5 = l.sstr()
 				f++
 			}
 		case f == 5 && extra == 1:
 			b.Lines = numberOrNil(l)
 		case f == 5+extra:
-			b.MD5 = string(l.str())
+			b.MD5 = l.sstr()
 		default:
 			bodyExtension(l, b)
 			return b
@@ -275,15 +284,15 @@ func bodyExtension(l *lexer, b *BodyStructure) {
 	// body-fld-lang: a string, NIL or a list of strings.
 	if l.accept('(') {
 		for l.err == nil && !l.accept(')') {
-			b.Language = append(b.Language, string(l.str()))
+			b.Language = append(b.Language, l.sstr())
 		}
 	} else if s, isNil := l.nstring(); !isNil && l.err == nil {
-		b.Language = []string{string(s)}
+		b.Language = []string{l.string(s)}
 	}
 	if l.err != nil || l.accept(')') {
 		return
 	}
-	b.Location = string(l.str())
+	b.Location = l.sstr()
 	for l.err == nil && !l.accept(')') {
 		l.skipValue()
 	}
@@ -337,7 +346,7 @@ func paramList(l *lexer) map[string]string {
 		}
 		key := lowerASCII(k)
 		if _, dup := m[key]; !dup {
-			m[key] = paramValue(key, v)
+			m[key] = paramValue(l, key, v)
 		}
 	}
 	if len(ext) > 0 {
@@ -348,32 +357,13 @@ func paramList(l *lexer) map[string]string {
 
 // paramValue decodes RFC 2047 words in a plain parameter value, which
 // RFC 2047 forbids there but mailers write in file names all the same.
-func paramValue(key string, v []byte) string {
-	if bytes.Contains(v, []byte("=?")) {
-		return decodeHeaderBytes(v)
-	}
+func paramValue(l *lexer, key string, v []byte) string {
 	if key == "charset" {
-		return lowerASCIIKeep(v)
+		if s, ok := commonAtoms[string(v)]; ok {
+			return s
+		}
 	}
-	return validUTF8(v)
-}
-
-// lowerASCIIKeep interns the common charset names without changing their
-// case for the caller: only an exact match is shared.
-func lowerASCIIKeep(v []byte) string {
-	switch string(v) {
-	case "UTF-8":
-		return "UTF-8"
-	case "utf-8":
-		return "utf-8"
-	case "US-ASCII":
-		return "US-ASCII"
-	case "us-ascii":
-		return "us-ascii"
-	case "ISO-8859-1":
-		return "ISO-8859-1"
-	}
-	return validUTF8(v)
+	return l.header(v)
 }
 
 type rawParam struct {

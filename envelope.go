@@ -1,6 +1,7 @@
 package imaplib
 
 import (
+	"slices"
 	"sync/atomic"
 	"time"
 )
@@ -58,11 +59,11 @@ func parseEnvelope(l *lexer) *Envelope {
 	}
 	e := &Envelope{}
 	date := l.str()
-	e.DateRaw = string(date)
+	e.DateRaw = l.string(date)
 	e.Date, _ = parseMailDate(date)
 	subj := l.str()
-	e.SubjectRaw = string(subj)
-	e.Subject = decodeHeaderBytes(subj)
+	e.SubjectRaw = l.string(subj)
+	e.Subject = l.header(subj)
 	e.From = addressList(l)
 	e.Sender = addressList(l)
 	e.ReplyTo = addressList(l)
@@ -73,11 +74,11 @@ func parseEnvelope(l *lexer) *Envelope {
 	if l.accept(')') {
 		return e
 	}
-	e.InReplyTo = string(l.str())
+	e.InReplyTo = l.sstr()
 	if l.accept(')') {
 		return e
 	}
-	e.MessageID = string(l.str())
+	e.MessageID = l.sstr()
 	// Extra fields from an odd server are skipped rather than refused.
 	for l.err == nil && !l.accept(')') {
 		l.skipValue()
@@ -95,7 +96,10 @@ func addressList(l *lexer) []Address {
 	if !l.listStart() {
 		return nil
 	}
-	var list []Address
+	// Collect in the lexer's scratch slice and copy out once: one
+	// allocation per list, whatever its length.
+	list := l.addrs[:0]
+	defer func() { l.addrs = list[:0] }()
 	group, groupEmpty := "", false
 	for l.err == nil && !l.accept(')') {
 		if l.isNIL() {
@@ -103,19 +107,21 @@ func addressList(l *lexer) []Address {
 			continue
 		}
 		if !l.expect('(') {
-			return list
+			return nil
 		}
-		name, _ := l.nstring()
+		name := l.header(l.str())
 		l.nstring() // the source route, obsolete
-		mailbox, mboxNil := l.nstring()
-		host, hostNil := l.nstring()
+		mb, mboxNil := l.nstring()
+		mailbox := l.string(mb)
+		h, hostNil := l.nstring()
+		host := l.string(h)
 		l.sp()
 		for l.err == nil && !l.accept(')') {
 			l.skipValue() // a server's extra fields
 		}
 		switch {
 		case hostNil && !mboxNil:
-			group, groupEmpty = decodeHeaderBytes(mailbox), true
+			group, groupEmpty = DecodeHeader(mailbox), true
 		case hostNil && mboxNil:
 			if group != "" && groupEmpty {
 				list = append(list, Address{Group: group})
@@ -123,7 +129,7 @@ func addressList(l *lexer) []Address {
 			group = ""
 		default:
 			list = append(list, Address{
-				Name: decodeHeaderBytes(name), Mailbox: string(mailbox), Host: string(host), Group: group,
+				Name: name, Mailbox: mailbox, Host: host, Group: group,
 			})
 			groupEmpty = false
 		}
@@ -131,7 +137,10 @@ func addressList(l *lexer) []Address {
 	if group != "" && groupEmpty {
 		list = append(list, Address{Group: group}) // a group left open
 	}
-	return list
+	if len(list) == 0 {
+		return nil
+	}
+	return slices.Clone(list)
 }
 
 // parseMailDate parses an RFC 5322 date-time leniently: the day of the week

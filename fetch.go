@@ -332,10 +332,10 @@ func flagList(l *lexer) []string {
 	}
 	for l.err == nil && !l.accept(')') {
 		if c := l.peek(); c == '"' || c == '{' {
-			flags = append(flags, string(l.str()))
+			flags = append(flags, l.sstr())
 			continue
 		}
-		flags = append(flags, flagString(l.atom()))
+		flags = append(flags, flagString(l, l.atom()))
 	}
 	return flags
 }

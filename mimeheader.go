@@ -3,8 +3,12 @@ package imaplib
 import (
 	"bytes"
 	"encoding/base64"
+	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
 )
 
 // DecodeHeader decodes the RFC 2047 encoded words in a header field value,
@@ -35,23 +39,20 @@ func decodeHeaderBytes(b []byte) string {
 	}
 	b = unfold(b)
 	var (
-		out       []byte
+		out       strings.Builder
 		pend      []byte // decoded bytes of adjacent words in one charset
-		pendCS    string
-		pendStart int // where the pending words start in b
-		afterWord bool
-		text      int // start of the text not yet written
+		pendCS    []byte // their charset, nil when there are none
+		afterWord bool   // the last thing read was a decoded word
+		text      int    // start of the text not yet written
 	)
-	flush := func(end int) {
-		if pendCS == "" {
-			return
+	out.Grow(len(b))
+	var pendBuf [256]byte // most headers decode within it
+	pend = pendBuf[:0]
+	flush := func() {
+		if pendCS != nil {
+			writeCharset(&out, pendCS, pend)
 		}
-		if s, ok := convertCharset(pendCS, pend); ok {
-			out = append(out, s...)
-		} else {
-			out = append(out, validUTF8(b[pendStart:end])...)
-		}
-		pend, pendCS = pend[:0], ""
+		pend, pendCS = pend[:0], nil
 	}
 	for i := 0; i < len(b); {
 		j := bytes.Index(b[i:], []byte("=?"))
@@ -59,42 +60,56 @@ func decodeHeaderBytes(b []byte) string {
 			break
 		}
 		j += i
-		cs, dec, end, ok := encodedWord(b, j)
+		w, ok := encodedWord(b, j)
 		if !ok {
 			i = j + 1
 			continue
 		}
-		between := b[text:j]
-		if afterWord && onlyWSP(between) {
-			if !strings.EqualFold(cs, pendCS) {
-				flush(text)
-				pendStart = j
-			}
-		} else {
-			flush(text)
-			out = append(out, validUTF8(between)...)
-			pendStart = j
+		if !afterWord || !onlyWSP(b[text:j]) {
+			flush()
+			writeValid(&out, b[text:j])
+			text = j
+		} else if !bytes.EqualFold(w.charset, pendCS) {
+			flush()
 		}
-		pend = append(pend, dec...)
-		pendCS = cs
+		mark := len(pend)
+		if pend, ok = w.decode(pend); !ok {
+			// Not well formed after all: it stays as text, and the
+			// white space before it is no longer between two words.
+			pend = pend[:mark]
+			afterWord = false
+			i = j + 1
+			continue
+		}
+		pendCS = w.charset
 		afterWord = true
-		text, i = end, end
+		text, i = w.end, w.end
 	}
-	flush(text)
-	out = append(out, validUTF8(b[text:])...)
-	return string(out)
+	flush()
+	writeValid(&out, b[text:])
+	return out.String()
 }
 
-// encodedWord reads "=?charset?E?text?=" at b[i:] and returns its charset
-// (without a language suffix), its decoded bytes and where it ends.
-func encodedWord(b []byte, i int) (charset string, dec []byte, end int, ok bool) {
+// word is an encoded word found in a header: its charset (without a
+// language suffix), its encoding ('q' or 'b'), its encoded text, and where
+// it ends.
+type word struct {
+	charset []byte
+	enc     byte
+	text    []byte
+	end     int
+}
+
+// encodedWord finds the shape "=?charset?E?text?=" at b[i:], with a
+// charset this package knows; the text is decoded by word.decode.
+func encodedWord(b []byte, i int) (word, bool) {
 	p := i + 2
 	k := p
 	for k < len(b) && b[k] != '?' && b[k] > ' ' && b[k] < 0x7f {
 		k++
 	}
 	if k == p || k+3 > len(b) || b[k] != '?' || b[k+2] != '?' {
-		return "", nil, 0, false
+		return word{}, false
 	}
 	cs := b[p:k]
 	if star := bytes.IndexByte(cs, '*'); star >= 0 {
@@ -106,44 +121,44 @@ func encodedWord(b []byte, i int) (charset string, dec []byte, end int, ok bool)
 	for e < len(b) && b[e] != '?' && b[e] > ' ' && b[e] < 0x7f {
 		e++
 	}
-	if e+1 >= len(b) || b[e] != '?' || b[e+1] != '=' {
-		return "", nil, 0, false
+	if e+1 >= len(b) || b[e] != '?' || b[e+1] != '=' || (enc != 'q' && enc != 'b') || len(cs) == 0 {
+		return word{}, false
 	}
-	charset = string(cs)
-	if _, _, known := criteriaEncoding(charset); !known || charset == "" {
-		return "", nil, 0, false
+	if _, ok := charsetEncoding(cs); !ok {
+		return word{}, false
 	}
-	switch enc {
-	case 'q':
-		dec, ok = decodeQ(b[t:e])
-	case 'b':
-		dec, ok = decodeB(b[t:e])
-	}
-	return charset, dec, e + 2, ok
+	return word{charset: cs, enc: enc, text: b[t:e], end: e + 2}, true
 }
 
-func decodeQ(t []byte) ([]byte, bool) {
-	out := make([]byte, 0, len(t))
+// decode appends the word's decoded bytes to dst.
+func (w word) decode(dst []byte) ([]byte, bool) {
+	if w.enc == 'q' {
+		return decodeQ(dst, w.text)
+	}
+	return decodeB(dst, w.text)
+}
+
+func decodeQ(dst, t []byte) ([]byte, bool) {
 	for i := 0; i < len(t); i++ {
 		switch c := t[i]; c {
 		case '_':
-			out = append(out, ' ')
+			dst = append(dst, ' ')
 		case '=':
 			if i+2 >= len(t) {
-				return nil, false
+				return dst, false
 			}
 			h, ok1 := unhex(t[i+1])
 			l, ok2 := unhex(t[i+2])
 			if !ok1 || !ok2 {
-				return nil, false
+				return dst, false
 			}
-			out = append(out, h<<4|l)
+			dst = append(dst, h<<4|l)
 			i += 2
 		default:
-			out = append(out, c)
+			dst = append(dst, c)
 		}
 	}
-	return out, true
+	return dst, true
 }
 
 func unhex(c byte) (byte, bool) {
@@ -158,31 +173,81 @@ func unhex(c byte) (byte, bool) {
 	return 0, false
 }
 
-// decodeB decodes base64, with or without its padding.
-func decodeB(t []byte) ([]byte, bool) {
+// decodeB appends the base64 text t, with or without its padding, to
+// dst.
+func decodeB(dst, t []byte) ([]byte, bool) {
 	t = bytes.TrimRight(t, "=")
-	out := make([]byte, base64.RawStdEncoding.DecodedLen(len(t)))
-	n, err := base64.RawStdEncoding.Decode(out, t)
+	n := base64.RawStdEncoding.DecodedLen(len(t))
+	dst = slices.Grow(dst, n)
+	got, err := base64.RawStdEncoding.Decode(dst[len(dst):len(dst)+n], t)
 	if err != nil {
-		return nil, false
+		return dst, false
 	}
-	return out[:n], true
+	return dst[:len(dst)+got], true
+}
+
+// charsetEncoding looks up a charset as criteriaEncoding does, with no
+// allocation for the charsets mail uses most. The encoding is nil for
+// UTF-8 and US-ASCII.
+func charsetEncoding(cs []byte) (encoding.Encoding, bool) {
+	switch string(cs) {
+	case "utf-8", "UTF-8", "Utf-8", "us-ascii", "US-ASCII", "utf8", "UTF8":
+		return nil, true
+	case "iso-8859-1", "ISO-8859-1":
+		return charmap.ISO8859_1, true
+	}
+	enc, _, ok := criteriaEncoding(string(cs))
+	return enc, ok
 }
 
 // convertCharset converts text in the named charset to UTF-8.
 func convertCharset(charset string, text []byte) (string, bool) {
-	enc, _, ok := criteriaEncoding(charset)
-	if !ok {
+	if _, ok := charsetEncoding([]byte(charset)); !ok {
 		return "", false
 	}
+	var out strings.Builder
+	writeCharset(&out, []byte(charset), text)
+	return out.String(), true
+}
+
+// writeCharset writes text, in a charset charsetEncoding knows, to out as
+// UTF-8. Bytes the charset cannot decode become U+FFFD.
+func writeCharset(out *strings.Builder, charset, text []byte) {
+	enc, _ := charsetEncoding(charset)
 	if enc == nil {
-		return validUTF8(text), true
+		writeValid(out, text)
+		return
 	}
-	out, err := enc.NewDecoder().Bytes(text)
+	dec, err := enc.NewDecoder().Bytes(text)
 	if err != nil {
-		return "", false
+		dec = text // cannot happen for x/text's decoders, which replace
 	}
-	return validUTF8(out), true
+	writeValid(out, dec)
+}
+
+// writeValid writes b to out with each invalid UTF-8 sequence replaced by
+// U+FFFD.
+func writeValid(out *strings.Builder, b []byte) {
+	for len(b) > 0 {
+		i := 0
+		for i < len(b) {
+			if b[i] < utf8.RuneSelf {
+				i++
+				continue
+			}
+			r, n := utf8.DecodeRune(b[i:])
+			if r == utf8.RuneError && n == 1 {
+				break
+			}
+			i += n
+		}
+		out.Write(b[:i])
+		if i < len(b) {
+			out.WriteString("\uFFFD")
+			i++
+		}
+		b = b[i:]
+	}
 }
 
 // validUTF8 returns b as a string with each invalid byte sequence replaced
@@ -191,7 +256,9 @@ func validUTF8(b []byte) string {
 	if utf8.Valid(b) {
 		return string(b)
 	}
-	return strings.ToValidUTF8(string(b), "\uFFFD")
+	var out strings.Builder
+	writeValid(&out, b)
+	return out.String()
 }
 
 func onlyWSP(b []byte) bool {

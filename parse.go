@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"strconv"
+	"unicode/utf8"
 )
 
 // MaxNesting is the deepest nesting of parenthesised lists, and of body
@@ -41,6 +42,15 @@ type lexer struct {
 	pos  int // position in data[i].Bytes
 	base int // offset of data[i] in the response
 	err  *ParseError
+
+	// verbatim is true when the slice the last atom, nstring or quoted
+	// returned lies in data[i].Bytes, so that string can share one copy
+	// of that text among all the strings taken from it.
+	verbatim bool
+	strIdx   int // 1 + the index of the datum strText copies; 0 for none
+	strText  string
+
+	addrs []Address // scratch space for an address list
 }
 
 func newLexer(what string, data []Datum) *lexer {
@@ -133,7 +143,50 @@ func (l *lexer) atom() []byte {
 		l.fail("expected an atom, found %s", l.found())
 		return nil
 	}
+	l.verbatim = true
 	return t[start:l.pos]
+}
+
+// string returns b, which the last atom, nstring or quoted returned, as a
+// string. Strings taken from one datum's text share a single copy of it,
+// so a response costs one allocation for all its strings rather than one
+// each (the copy lives as long as any of them).
+func (l *lexer) string(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if !l.verbatim || l.i >= len(l.data) {
+		return string(b)
+	}
+	t := l.data[l.i].Bytes
+	if l.strIdx != l.i+1 {
+		l.strText, l.strIdx = string(t), l.i+1
+	}
+	start := cap(t) - cap(b) // b is t[start:start+len(b)]
+	return l.strText[start : start+len(b)]
+}
+
+// sstr reads an nstring (NIL is "") and returns it as a string.
+func (l *lexer) sstr() string {
+	return l.string(l.str())
+}
+
+// utf8 is string for text that must be UTF-8: invalid sequences become
+// U+FFFD.
+func (l *lexer) utf8(b []byte) string {
+	if utf8.Valid(b) {
+		return l.string(b)
+	}
+	return validUTF8(b)
+}
+
+// header is string for a header field value: RFC 2047 words are decoded
+// (see DecodeHeader).
+func (l *lexer) header(b []byte) string {
+	if bytes.IndexByte(b, '\n') < 0 && bytes.Index(b, []byte("=?")) < 0 {
+		return l.utf8(b)
+	}
+	return decodeHeaderBytes(b)
 }
 
 // number reads an unsigned decimal number that fits in bits.
@@ -204,6 +257,7 @@ func (l *lexer) quoted() []byte {
 			j++
 		case '"':
 			l.pos = j + 1
+			l.verbatim = !escaped
 			if !escaped {
 				return t[start:j]
 			}
@@ -243,6 +297,7 @@ func (l *lexer) literal() []byte {
 		l.fail("literal size %q does not match the %d bytes the datum holds", t[p+1:p+end], len(d.Literal))
 		return nil
 	}
+	l.verbatim = false
 	l.base += len(d.Bytes) + len(d.Literal)
 	l.i++
 	l.pos = 0
@@ -423,7 +478,8 @@ var commonAtoms = func() map[string]string {
 		"UID", "FLAGS", "INTERNALDATE", "RFC822.SIZE", "ENVELOPE", "BODY", "BODYSTRUCTURE",
 		"BODY.PEEK", "RFC822", "RFC822.HEADER", "RFC822.TEXT", "BINARY", "BINARY.PEEK",
 		"BINARY.SIZE", "MODSEQ", "X-GM-MSGID", "X-GM-THRID", "X-GM-LABELS", "HEADER", "TEXT",
-		"MIME", "", "1", "2", "3", "4", "5", "1.1", "1.2", "2.1", "2.2",
+		"MIME", "", "1", "2", "3", "4", "5", "6", "7", "8", "9", "1.1", "1.2", "1.3", "2.1", "2.2", "2.3",
+		"1.1.1", "1.1.2", "1.2.1", "1.2.2",
 		`\Seen`, `\Answered`, `\Flagged`, `\Deleted`, `\Draft`, `\Recent`, `$Forwarded`,
 		`$MDNSent`, `$Junk`, `$NotJunk`, `$Phishing`,
 		"text", "plain", "html", "multipart", "mixed", "alternative", "related", "signed",
@@ -432,6 +488,7 @@ var commonAtoms = func() map[string]string {
 		"7bit", "8bit", "binary", "base64", "quoted-printable",
 		"attachment", "inline", "charset", "name", "filename", "boundary", "format",
 		"us-ascii", "utf-8", "iso-8859-1", "flowed", "delsp", "size",
+		"US-ASCII", "UTF-8", "ISO-8859-1",
 	} {
 		m[s] = s
 	}
@@ -441,11 +498,11 @@ var commonAtoms = func() map[string]string {
 // flagString returns a flag as a string, interned when it is a system
 // flag or common keyword; flags keep their case (RFC 3501 compares
 // system flags case-insensitively, which the interning ignores).
-func flagString(b []byte) string {
+func flagString(l *lexer, b []byte) string {
 	if s, ok := commonAtoms[string(b)]; ok {
 		return s
 	}
-	return string(b)
+	return l.string(b)
 }
 
 // splitResponses calls fn with each response in data: a run of KindTuple
