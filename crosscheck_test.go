@@ -294,6 +294,14 @@ func crosscheck(t *testing.T, server, host string, port int, user, pass string) 
 			if got, want := strings.Join(v.Flags, " "), crosscheckAppendedFlags(msgs[i].Flags); got != want {
 				t.Errorf("%s: %s: FLAGS %q, appended with %q", name, msgs[i].Name, got, want)
 			}
+			// Every message has a Message-ID and a body: a side that parsed
+			// nothing must not pass by agreeing with another such side.
+			if !bytes.Contains(msgs[i].Raw, []byte("<"+v.Env.MessageID+">")) || v.Env.MessageID == "" {
+				t.Errorf("%s: %s: Message-ID %q is not the file's", name, msgs[i].Name, v.Env.MessageID)
+			}
+			if len(v.Parts) == 0 || len(v.Sections["1"]) == 0 {
+				t.Errorf("%s: %s: no body structure or no BODY[1]", name, msgs[i].Name)
+			}
 		}
 	}
 
