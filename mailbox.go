@@ -164,8 +164,8 @@ func ParseStatus(data []Datum, utf8Mode bool) ([]*MailboxStatus, error) {
 
 // ParseSearch parses the data of Search (or Uid("SEARCH", ...)) into the
 // numbers found, in the order sent, across all SEARCH responses; modSeq
-// is the (MODSEQ n) that RFC 7162 adds after them, 0 if none. Python's
-// [b”] and [None] give an empty, non-nil slice.
+// is the (MODSEQ n) that RFC 7162 adds after them, 0 if none. An empty
+// answer, and Python's None, give an empty, non-nil slice.
 func ParseSearch(data []Datum) (nums []uint32, modSeq uint64, err error) {
 	nums = []uint32{}
 	err = eachResponse("SEARCH", data, func(l *lexer) {
