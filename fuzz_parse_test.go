@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -212,6 +213,89 @@ func FuzzDecodeBody(f *testing.F) {
 		}
 		if len(out) > len(raw) {
 			t.Fatalf("%s %q: %d bytes out of %d", enc, raw, len(out), len(raw))
+		}
+	})
+}
+
+// FuzzParseResponses runs every response parser other than ParseFetch on
+// the same input: no panic, only *ParseError, results bounded by the input
+// (sequence sets aside, which expand within maxSetSize), and a sequence
+// set printed from the numbers it gave parses back to them.
+func FuzzParseResponses(f *testing.F) {
+	for _, s := range []string{
+		`(\HasNoChildren) "/" "INBOX"`, `() NIL Entw&APw-rfe ("CHILDINFO" ("SUBSCRIBED"))`,
+		`"INBOX" (MESSAGES 2 UIDNEXT 4)`, "1 2 3 (MODSEQ 9)", `(TAG "A1") UID MIN 1 ALL 1:3,7`,
+		"(2)(3 6 (4 23)(44 7 96))", `"" (STORAGE 10 512)`, "INBOX Fred rwi", `(("" "/")) NIL NIL`,
+		`("name" "x")`, "[COPYUID 1 2:3 5:4] done", "1,3:5",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		data := wireData(s)
+		check := func(name string, err error) {
+			var pe *ParseError
+			if err != nil && !errors.As(err, &pe) {
+				t.Fatalf("%s(%q): error %T %v", name, s, err, err)
+			}
+		}
+		bounded := func(name string, n int) {
+			if n > 2*len(s)+2 {
+				t.Fatalf("%s(%q): %d results from %d bytes", name, s, n, len(s))
+			}
+		}
+		list, err := ParseList(data, false)
+		check("ParseList", err)
+		bounded("ParseList", len(list))
+		for _, m := range list {
+			if !utf8.ValidString(m.Name) {
+				t.Fatalf("ParseList(%q): name %q", s, m.Name)
+			}
+		}
+		st, err := ParseStatus(data, true)
+		check("ParseStatus", err)
+		bounded("ParseStatus", len(st))
+		nums, _, err := ParseSearch(data)
+		check("ParseSearch", err)
+		bounded("ParseSearch", len(nums))
+		_, err = ParseESearch(data)
+		check("ParseESearch", err)
+		threads, err := ParseThread(data)
+		check("ParseThread", err)
+		bounded("ParseThread", len(threads))
+		caps, err := ParseCapability(data)
+		check("ParseCapability", err)
+		bounded("ParseCapability", len(caps))
+		_, err = ParseQuota(data)
+		check("ParseQuota", err)
+		_, _, err = ParseQuotaRoot(data)
+		check("ParseQuotaRoot", err)
+		_, err = ParseACL(data)
+		check("ParseACL", err)
+		_, _, err = ParseMyRights(data)
+		check("ParseMyRights", err)
+		_, err = ParseNamespace(data)
+		check("ParseNamespace", err)
+		_, err = ParseID(data)
+		check("ParseID", err)
+		if c, ok := ParseResponseCode([]byte(s)); ok {
+			_, _, err = ParseAppendUID(c.Args)
+			check("ParseAppendUID", err)
+			_, _, _, err = ParseCopyUID(c.Args)
+			check("ParseCopyUID", err)
+			_, err = ParsePermanentFlags(c.Args)
+			check("ParsePermanentFlags", err)
+		}
+		set, err := ParseSeqSet(s)
+		check("ParseSeqSet", err)
+		if err == nil {
+			parts := make([]string, len(set))
+			for i, n := range set {
+				parts[i] = strconv.FormatUint(uint64(n), 10)
+			}
+			again, err := ParseSeqSet(strings.Join(parts, ","))
+			if err != nil || !slices.Equal(again, set) {
+				t.Fatalf("ParseSeqSet(%q) = %v; printed and parsed again: %v %v", s, set, again, err)
+			}
 		}
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -209,7 +210,7 @@ func (l *lexer) number(bits int) uint64 {
 		l.fail("expected a number, found %s", l.found())
 		return 0
 	}
-	if l.pos < len(t) && isAtomChar(t[l.pos]) && t[l.pos] != ']' && t[l.pos] != '>' {
+	if l.pos < len(t) && isAtomChar(t[l.pos]) && !strings.ContainsRune("]>,:", rune(t[l.pos])) {
 		l.pos = start
 		l.fail("expected a number, found %q", t[start:min(len(t), start+20)])
 		return 0
