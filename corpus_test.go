@@ -615,7 +615,7 @@ var (
 	reTiming     = regexp.MustCompile(`\((?:\d+\.\d+ \+ )*\d+\.\d+ secs\)`)
 	reUIDValid   = regexp.MustCompile(`\b1[5-9]\d{8}\b`)
 	reStamp      = regexp.MustCompile(`\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\]`)
-	reIntDate    = regexp.MustCompile(`\d\d-[A-Z][a-z]{2}-\d{4} \d\d:\d\d:\d\d [+-]\d{4}`)
+	reIntDate    = regexp.MustCompile(`[ \d]\d-[A-Z][a-z]{2}-\d{4} \d\d:\d\d:\d\d [+-]\d{4}`)
 	rePyArgError = regexp.MustCompile(`^EXC (?:ValueError|TypeError|UnicodeEncodeError|IndexError|KeyError): `)
 	reTag        = regexp.MustCompile(`(^|\r\n)[A-P]{4}\d+ `)
 	reAuthLine   = regexp.MustCompile(`(\r\n)[A-Za-z0-9+/=]+\r\n`)
