@@ -333,7 +333,6 @@ func TestTime2InternaldateErrors(t *testing.T) {
 		{[]int{2000, 1, 1, 0, 0, 0}, "time tuple must have 9 elements"},
 		{[]int{2000, 1, 1, 0, 0, 0, 0, 1, 0, 0}, "time tuple must have 9 elements"},
 		{uint64(math.MaxUint64), "[Errno 75] Value too large for defined data type"},
-		{uint(math.MaxInt64 + 1), "[Errno 75] Value too large for defined data type"},
 		{math.NaN(), "Invalid value NaN (not a number)"},
 		{float32(math.Inf(1)), "timestamp out of range for platform time_t"},
 		{time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), "year 10000 is out of range"},
@@ -345,6 +344,11 @@ func TestTime2InternaldateErrors(t *testing.T) {
 	} {
 		_, err := time2InternaldateIn(c.in, loc, time.Now())
 		checkArgumentError(t, fmt.Sprintf("Time2Internaldate(%#v)", c.in), err, "Time2Internaldate", c.msg)
+	}
+	// Only a 64-bit uint can exceed a signed 64-bit timestamp.
+	if uint64(math.MaxUint) > math.MaxInt64 {
+		_, err := time2InternaldateIn(uint(math.MaxUint), loc, time.Now())
+		checkArgumentError(t, "Time2Internaldate(uint max)", err, "Time2Internaldate", "[Errno 75] Value too large for defined data type")
 	}
 }
 
