@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Install the IMAP servers that the real-server tests use, on Debian or Ubuntu.
 #
-# Usage: testdata/install-servers.sh [--no-update] [dovecot] [cyrus]
+# Usage: testdata/install-servers.sh [--no-update] [dovecot] [cyrus] [imap-tools]
 #
-# With no server named, both are installed.  --no-update skips "apt-get
+# With no server named, both servers are installed (and not imap-tools).  --no-update skips "apt-get
 # update" (for a second call right after a first).  Runs as root, or through
 # sudo otherwise.  Exits non-zero if any named server could not be installed.
 #
@@ -13,6 +13,9 @@
 #            cache by cyrus/fetch-imapd.sh.  The cyrus-imapd package itself
 #            must not be installed: it conflicts with dovecot-imapd, and apt
 #            would remove Dovecot to make room for it.
+#   imap-tools  Debian's python3-imap-tools, not a server: the third parser
+#            that crosscheck_test.go compares with (it installs for Debian's
+#            /usr/bin/python3).
 #
 # The servers are installed, not started: the tests start private instances
 # on free ports (see dovecot/start.sh and cyrus/start.sh).  Debian starts a
@@ -27,9 +30,9 @@ servers=()
 for arg; do
 	case $arg in
 	--no-update) update=0 ;;
-	dovecot | cyrus) servers+=("$arg") ;;
+	dovecot | cyrus | imap-tools) servers+=("$arg") ;;
 	*)
-		echo "usage: $0 [--no-update] [dovecot] [cyrus]" >&2
+		echo "usage: $0 [--no-update] [dovecot] [cyrus] [imap-tools]" >&2
 		exit 2
 		;;
 	esac
@@ -87,6 +90,9 @@ for s in "${servers[@]}"; do
 		else
 			failed+=(cyrus)
 		fi
+		;;
+	imap-tools)
+		apt_install python3-imap-tools || failed+=(imap-tools)
 		;;
 	esac
 done
