@@ -2,6 +2,7 @@ package imaplib
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -14,8 +15,9 @@ type FetchMessage struct {
 	SeqNum uint32
 	// Items lists the data item names in the order the server sent them,
 	// upper-cased, with BODY[...], BINARY[...] and BINARY.SIZE[...] written
-	// in full (e.g. "BODY[HEADER]<0>"). Use Has to ask whether an item was
-	// sent, e.g. to tell "no flags" from "FLAGS not fetched".
+	// in full with the section as Sections keys it ("BODY[HEADER]<0>", or
+	// "BODY.PEEK[1]" if the server echoed PEEK). Use Has to ask whether an
+	// item was sent, e.g. to tell "no flags" from "FLAGS not fetched".
 	Items []string
 	// UID is the message's UID (RFC 3501 UID item).
 	UID uint32
@@ -34,7 +36,9 @@ type FetchMessage struct {
 	BodyStructure *BodyStructure
 	// Sections holds every BODY[section]<origin> item keyed by the section
 	// spec upper-cased as the server wrote it: "" for BODY[], "TEXT",
-	// "1.2", "HEADER.FIELDS (SUBJECT)". BODY.PEEK[...] is answered as
+	// "1.2", "HEADER.FIELDS (SUBJECT)" (header names unquoted and spaces
+	// normalised, as servers write them differently; Body looks up a spec
+	// written either way). BODY.PEEK[...] is answered as
 	// BODY[...]. RFC822, RFC822.HEADER and RFC822.TEXT are filed under
 	// "", "HEADER" and "TEXT", their BODY equivalents (RFC 3501 6.4.5).
 	Sections map[string]*Section
@@ -86,7 +90,7 @@ func (m *FetchMessage) Has(name string) bool {
 // regard to case) and whether the server sent it. An RFC822 item answers
 // spec "".
 func (m *FetchMessage) Body(spec string) ([]byte, bool) {
-	s, ok := m.Sections[strings.ToUpper(spec)]
+	s, ok := m.Sections[sectionKey([]byte(spec))]
 	if !ok {
 		return nil, false
 	}
@@ -193,7 +197,6 @@ func parseFetchItems(l *lexer, m *FetchMessage) {
 			return
 		}
 		l.sp()
-		nameStart := l.pos
 		name := itemName(l)
 		if l.err != nil {
 			return
@@ -239,7 +242,7 @@ func parseFetchItems(l *lexer, m *FetchMessage) {
 			m.Sections = addSection(l, m.Sections, spec, -1)
 		default:
 			name = strings.TrimPrefix(name, "[")
-			if sec, ok := sectionItem(l, m, name, nameStart); ok {
+			if sec, ok := sectionItem(l, m, name); ok {
 				name = sec
 			} else if l.err == nil {
 				if m.Unknown == nil {
@@ -275,7 +278,7 @@ func itemName(l *lexer) string {
 // sectionItem handles BODY[...], BODY.PEEK[...], BINARY[...] and
 // BINARY.SIZE[...] whose name itemName has read. It returns the item's
 // full name for Items; ok is false when name is not one of them.
-func sectionItem(l *lexer, m *FetchMessage, name string, nameStart int) (full string, ok bool) {
+func sectionItem(l *lexer, m *FetchMessage, name string) (full string, ok bool) {
 	if l.peek() != '[' {
 		return "", false
 	}
@@ -284,7 +287,7 @@ func sectionItem(l *lexer, m *FetchMessage, name string, nameStart int) (full st
 	default:
 		return "", false
 	}
-	spec := upperASCII(l.bracket())
+	spec := sectionKey(l.bracket())
 	origin := int64(-1)
 	if l.peek() == '<' {
 		l.pos++
@@ -294,7 +297,10 @@ func sectionItem(l *lexer, m *FetchMessage, name string, nameStart int) (full st
 	if l.err != nil {
 		return "", true
 	}
-	full = upperASCII(l.text()[nameStart:l.pos])
+	full = name + "[" + spec + "]"
+	if origin >= 0 {
+		full += "<" + strconv.FormatInt(origin, 10) + ">"
+	}
 	switch name {
 	case "BODY", "BODY.PEEK":
 		m.Sections = addSection(l, m.Sections, spec, origin)
@@ -338,6 +344,30 @@ func flagList(l *lexer) []string {
 		flags = append(flags, flagString(l, l.atom()))
 	}
 	return flags
+}
+
+// sectionKey returns a section spec in the form the maps are keyed by:
+// upper-cased, quoted header names unquoted, runs of spaces made one and
+// none inside the parentheses' edges. Servers differ in these (go-imap
+// quotes the names, Dovecot does not).
+func sectionKey(spec []byte) string {
+	if bytes.IndexByte(spec, '"') < 0 && !bytes.Contains(spec, []byte("  ")) &&
+		!bytes.Contains(spec, []byte("( ")) && !bytes.Contains(spec, []byte(" )")) {
+		return upperASCII(spec)
+	}
+	out := make([]byte, 0, len(spec))
+	for _, c := range spec {
+		switch {
+		case c == '"':
+			continue
+		case c == ' ' && (len(out) == 0 || out[len(out)-1] == ' ' || out[len(out)-1] == '('):
+			continue
+		case c == ')' && len(out) > 0 && out[len(out)-1] == ' ':
+			out = out[:len(out)-1]
+		}
+		out = append(out, c)
+	}
+	return upperASCII(bytes.TrimRight(out, " "))
 }
 
 // parseInternalDateLenient reads "DD-Mon-YYYY HH:MM:SS +HHMM", with a
