@@ -385,22 +385,12 @@ func parseInternalDateLenient(s []byte) (time.Time, bool) {
 	if s[0] == ' ' {
 		dayDigits = s[1:2]
 	}
-	digits := func(b []byte) (int, bool) {
-		v := 0
-		for _, c := range b {
-			if !isDigit(c) {
-				return 0, false
-			}
-			v = v*10 + int(c-'0')
-		}
-		return v, true
-	}
-	day, ok1 := digits(dayDigits)
-	year, ok2 := digits(s[7:11])
-	hh, ok3 := digits(s[12:14])
-	mm, ok4 := digits(s[15:17])
-	ss, ok5 := digits(s[18:20])
-	zone, ok6 := digits(s[22:26])
+	day, ok1 := atoiSmall(dayDigits)
+	year, ok2 := atoiSmall(s[7:11])
+	hh, ok3 := atoiSmall(s[12:14])
+	mm, ok4 := atoiSmall(s[15:17])
+	ss, ok5 := atoiSmall(s[18:20])
+	zone, ok6 := atoiSmall(s[22:26])
 	mon := monthNumber(s[3:6])
 	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || mon == 0 || (s[21] != '+' && s[21] != '-') {
 		return time.Time{}, false

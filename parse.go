@@ -433,42 +433,34 @@ func (l *lexer) isNIL() bool {
 
 // upperASCII returns b upper-cased as a string, without allocating for
 // the item names servers send all the time.
-func upperASCII(b []byte) string {
-	var buf [32]byte
-	if len(b) <= len(buf) {
-		u := buf[:len(b)]
-		for i, c := range b {
-			if 'a' <= c && c <= 'z' {
-				c -= 'a' - 'A'
-			}
-			u[i] = c
-		}
-		if s, ok := commonAtoms[string(u)]; ok {
-			return s
-		}
-		return string(u)
-	}
-	return string(bytes.ToUpper(b))
-}
+func upperASCII(b []byte) string { return foldASCII(b, true) }
 
 // lowerASCII returns b lower-cased as a string, interned for common
 // MIME words.
-func lowerASCII(b []byte) string {
-	var buf [32]byte
-	if len(b) <= len(buf) {
-		u := buf[:len(b)]
-		for i, c := range b {
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			u[i] = c
-		}
-		if s, ok := commonAtoms[string(u)]; ok {
-			return s
-		}
-		return string(u)
+func lowerASCII(b []byte) string { return foldASCII(b, false) }
+
+// foldASCII returns b with its ASCII letters upper- or lower-cased, as a
+// string taken from commonAtoms when it is there.
+func foldASCII(b []byte, upper bool) string {
+	lo, hi, delta := byte('A'), byte('Z'), byte('a'-'A')
+	if upper {
+		lo, hi, delta = 'a', 'z', -delta // adding 224 subtracts 32, modulo 256
 	}
-	return string(bytes.ToLower(b))
+	var buf [32]byte
+	u := buf[:0]
+	if len(b) > len(buf) {
+		u = make([]byte, 0, len(b))
+	}
+	for _, c := range b {
+		if lo <= c && c <= hi {
+			c += delta
+		}
+		u = append(u, c)
+	}
+	if s, ok := commonAtoms[string(u)]; ok {
+		return s
+	}
+	return string(u)
 }
 
 // commonAtoms holds the strings parsed results repeat for every message,
