@@ -34,7 +34,7 @@ func DecodeHeader(s string) string {
 }
 
 func decodeHeaderBytes(b []byte) string {
-	if bytes.Index(b, []byte("=?")) < 0 && bytes.IndexByte(b, '\n') < 0 {
+	if !bytes.Contains(b, []byte("=?")) && bytes.IndexByte(b, '\n') < 0 {
 		return validUTF8(b)
 	}
 	b = unfold(b)

@@ -184,7 +184,7 @@ func (l *lexer) utf8(b []byte) string {
 // header is string for a header field value: RFC 2047 words are decoded
 // (see DecodeHeader).
 func (l *lexer) header(b []byte) string {
-	if bytes.IndexByte(b, '\n') < 0 && bytes.Index(b, []byte("=?")) < 0 {
+	if bytes.IndexByte(b, '\n') < 0 && !bytes.Contains(b, []byte("=?")) {
 		return l.utf8(b)
 	}
 	return decodeHeaderBytes(b)
