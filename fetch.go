@@ -113,39 +113,41 @@ func (m *FetchMessage) Body(spec string) ([]byte, bool) {
 // Malformed data gives a *ParseError and the messages parsed before the
 // malformed response (if that response was about a message seen before,
 // the message may hold the items read before the fault).
+//
 // Byte slices in the result (section data, Unknown values) share memory
 // with data.
 func ParseFetch(data []Datum) ([]*FetchMessage, error) {
 	msgs := []*FetchMessage{}
+	// find returns the message seen before with sequence number seq: the
+	// last one (the usual case), else by a scan of a short list or a map
+	// built once the list is long.
 	var bySeq map[uint32]*FetchMessage
+	find := func(seq uint32) *FetchMessage {
+		if n := len(msgs); n > 0 && msgs[n-1].SeqNum == seq {
+			return msgs[n-1]
+		}
+		if bySeq == nil && len(msgs) < 8 {
+			for _, p := range msgs {
+				if p.SeqNum == seq {
+					return p
+				}
+			}
+			return nil
+		}
+		if bySeq == nil {
+			bySeq = make(map[uint32]*FetchMessage, len(msgs)*2)
+			for _, p := range msgs {
+				bySeq[p.SeqNum] = p
+			}
+		}
+		return bySeq[seq]
+	}
 	var err error
 	splitResponses(data, func(resp []Datum, off int) bool {
 		l := newLexer("FETCH", resp)
 		l.base = off
 		seq := fetchPrefix(l)
-		if l.err != nil {
-			err = l.err
-			return false
-		}
-		var m *FetchMessage
-		if n := len(msgs); n > 0 && msgs[n-1].SeqNum == seq {
-			m = msgs[n-1]
-		} else if bySeq != nil {
-			m = bySeq[seq]
-		}
-		if m == nil && len(msgs) >= 8 && bySeq == nil {
-			bySeq = make(map[uint32]*FetchMessage, len(msgs)*2)
-			for _, p := range msgs {
-				bySeq[p.SeqNum] = p
-			}
-			m = bySeq[seq]
-		} else if m == nil && bySeq == nil {
-			for _, p := range msgs {
-				if p.SeqNum == seq {
-					m = p
-				}
-			}
-		}
+		m := find(seq)
 		isNew := m == nil
 		if isNew {
 			m = &FetchMessage{SeqNum: seq}
