@@ -82,3 +82,33 @@ func Example_parseFetch() {
 	//   part 3: report.pdf application/pdf, 12 bytes
 	//   résumé.csv says: "Привет,1\n"
 }
+
+// ParseList decodes modified UTF-7 mailbox names and keeps the raw name
+// for commands; ParseStatus and ParseSearch give numbers.
+func ExampleParseList() {
+	srv := exampleServer("Subject: a\r\n\r\n1\r\n", "Subject: b\r\n\r\n2\r\n")
+	defer srv.Close()
+	M, _ := imaplib.New(srv.Host, srv.Port)
+	defer M.Logout()
+	M.Login("alice", "pass-alice")
+	M.Create("Entwürfe")
+
+	_, data, _ := M.List("", "*")
+	boxes, _ := imaplib.ParseList(data, M.UTF8Enabled())
+	for _, b := range boxes {
+		if b.Name != "INBOX" {
+			fmt.Printf("%s (sent as %s), delimiter %q\n", b.Name, b.RawName, b.Delim)
+		}
+	}
+	_, data, _ = M.Status("INBOX", "(MESSAGES UIDNEXT)")
+	st, _ := imaplib.ParseStatus(data, M.UTF8Enabled())
+	fmt.Printf("%s: %d messages, next UID %d\n", st[0].Name, st[0].Messages, st[0].UIDNext)
+	M.Select("", false)
+	_, data, _ = M.Search("", "SUBJECT", "b")
+	nums, _, _ := imaplib.ParseSearch(data)
+	fmt.Println("SUBJECT b:", nums)
+	// Output:
+	// Entwürfe (sent as Entw&APw-rfe), delimiter "/"
+	// INBOX: 2 messages, next UID 3
+	// SUBJECT b: [2]
+}
