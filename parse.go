@@ -19,9 +19,9 @@ type ParseError struct {
 	// What names the response or item being parsed, such as "FETCH" or
 	// "BODYSTRUCTURE".
 	What string
-	// Offset is the byte offset of the problem in the response, counting
-	// the text of each Datum and the literal it carries in order, as if
-	// they were one string.
+	// Offset is the byte offset of the problem in what the parser was
+	// given, counting the text of each Datum and the literal it carries
+	// in order, as if they were one string.
 	Offset int
 	// Msg says what was expected or found.
 	Msg string
@@ -127,9 +127,10 @@ func (l *lexer) found() string {
 
 // isAtomChar reports whether c may appear in an atom. Beyond RFC 3501's
 // ATOM-CHAR it takes "]", "%" and "*", which real flags and keywords hold
-// (\*, [foo], $Label]).
+// (\*, [foo], $Label]), and bytes above 0x7f, which servers in UTF-8 mode
+// send unquoted.
 func isAtomChar(c byte) bool {
-	return c > ' ' && c < 0x7f && c != '(' && c != ')' && c != '{' && c != '"'
+	return c > ' ' && c != 0x7f && c != '(' && c != ')' && c != '{' && c != '"'
 }
 
 // atom reads an atom, or fails if none is next. The slice aliases the input.
