@@ -154,7 +154,7 @@ func joinPart(prefix string, n int) string {
 		p = append(append(p, prefix...), '.')
 	}
 	p = strconv.AppendInt(p, int64(n), 10)
-	if s, ok := commonAtoms[string(p)]; ok {
+	if s, ok := commonAtoms()[string(p)]; ok {
 		return s
 	}
 	return string(p)
@@ -359,7 +359,7 @@ func paramList(l *lexer) map[string]string {
 // RFC 2047 forbids there but mailers write in file names all the same.
 func paramValue(l *lexer, key string, v []byte) string {
 	if key == "charset" {
-		if s, ok := commonAtoms[string(v)]; ok {
+		if s, ok := commonAtoms()[string(v)]; ok {
 			return s
 		}
 	}

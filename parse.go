@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -458,15 +459,17 @@ func foldASCII(b []byte, upper bool) string {
 		}
 		u = append(u, c)
 	}
-	if s, ok := commonAtoms[string(u)]; ok {
+	if s, ok := commonAtoms()[string(u)]; ok {
 		return s
 	}
 	return string(u)
 }
 
 // commonAtoms holds the strings parsed results repeat for every message,
-// so that each is allocated once per program rather than per message.
-var commonAtoms = func() map[string]string {
+// so that each is allocated once per program rather than per message. It
+// is built on first use: a program that never parses pays nothing at
+// start-up.
+var commonAtoms = sync.OnceValue(func() map[string]string {
 	m := map[string]string{}
 	for _, s := range []string{
 		"UID", "FLAGS", "INTERNALDATE", "RFC822.SIZE", "ENVELOPE", "BODY", "BODYSTRUCTURE",
@@ -487,13 +490,13 @@ var commonAtoms = func() map[string]string {
 		m[s] = s
 	}
 	return m
-}()
+})
 
 // flagString returns a flag as a string, interned when it is a system
 // flag or common keyword; flags keep their case (RFC 3501 compares
 // system flags case-insensitively, which the interning ignores).
 func flagString(l *lexer, b []byte) string {
-	if s, ok := commonAtoms[string(b)]; ok {
+	if s, ok := commonAtoms()[string(b)]; ok {
 		return s
 	}
 	return l.string(b)
