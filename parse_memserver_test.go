@@ -73,6 +73,12 @@ func TestParsersOnMemServer(t *testing.T) {
 		t.Errorf("empty SEARCH %v %v", nums, err)
 	}
 
+	mustOK(t, "Search")(m.Search("", "RETURN (MIN COUNT ALL) ALL"))
+	_, data = m.Response("ESEARCH")
+	if es, err := ParseESearch(data); err != nil || len(es) != 1 || es[0].Tag == "" || es[0].Count != 1 || es[0].Min != 1 || len(es[0].All) != 1 {
+		t.Errorf("ESEARCH %s: %+v %v", Repr("ESEARCH", data), es, err)
+	}
+
 	data = mustOK(t, "Fetch")(m.Fetch("1", "(UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE "+
 		"BODY.PEEK[HEADER.FIELDS (SUBJECT)] BODY.PEEK[2] BODY.PEEK[1]<0.3>)"))
 	msgs, err := ParseFetch(data)
