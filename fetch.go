@@ -143,9 +143,9 @@ func ParseFetch(data []Datum) ([]*FetchMessage, error) {
 		return bySeq[seq]
 	}
 	var err error
+	l := newLexer("FETCH", nil) // one for all responses, to reuse its scratch space
 	splitResponses(data, func(resp []Datum, off int) bool {
-		l := newLexer("FETCH", resp)
-		l.base = off
+		*l = lexer{what: l.what, data: resp, base: off, addrs: l.addrs[:0]}
 		seq := fetchPrefix(l)
 		m := find(seq)
 		isNew := m == nil
