@@ -30,7 +30,7 @@ type BodyStructure struct {
 	// Params are the Content-Type parameters by lower-cased name, with
 	// RFC 2231 continuations joined and their charset decoded (an
 	// extended "name*" value replaces a plain "name"), and RFC 2047
-	// encoded words in values decoded, as mailers send them.
+	// encoded words in name and filename decoded, as mailers send them.
 	Params map[string]string
 	// ID and Description are Content-ID and Content-Description.
 	ID          string
@@ -154,7 +154,7 @@ func joinPart(prefix string, n int) string {
 		p = append(append(p, prefix...), '.')
 	}
 	p = strconv.AppendInt(p, int64(n), 10)
-	if s, ok := commonAtoms[string(p)]; ok {
+	if s, ok := commonAtoms()[string(p)]; ok {
 		return s
 	}
 	return string(p)
@@ -355,15 +355,20 @@ func paramList(l *lexer) map[string]string {
 	return m
 }
 
-// paramValue decodes RFC 2047 words in a plain parameter value, which
-// RFC 2047 forbids there but mailers write in file names all the same.
+// paramValue returns a plain parameter value as a string. RFC 2047 words
+// are decoded in file names (name, filename), where RFC 2047 forbids them
+// but mailers write them all the same; other values, such as a boundary,
+// stay exactly as sent.
 func paramValue(l *lexer, key string, v []byte) string {
-	if key == "charset" {
-		if s, ok := commonAtoms[string(v)]; ok {
+	switch key {
+	case "name", "filename":
+		return l.header(v)
+	case "charset":
+		if s, ok := commonAtoms()[string(v)]; ok {
 			return s
 		}
 	}
-	return l.header(v)
+	return l.utf8(v)
 }
 
 type rawParam struct {

@@ -200,6 +200,7 @@ func TestBodyStructureParams(t *testing.T) {
 			"ü.pdf", map[string]string{"name": "ü.pdf", "charset": "UTF-8"}},
 		{"disposition filename beats the type's name", `("name" "n.bin")`, `("attachment" ("filename" "f.bin"))`,
 			"f.bin", map[string]string{"name": "n.bin"}},
+		{"a boundary that looks encoded stays", `("boundary" "=?utf-8?q?x?=")`, `NIL`, "", map[string]string{"boundary": "=?utf-8?q?x?="}},
 		{"odd parameter count", `("charset" "utf-8" "format")`, `NIL`, "", map[string]string{"charset": "utf-8"}},
 		{"NIL value", `("charset" NIL)`, `NIL`, "", map[string]string{"charset": ""}},
 		{"keys lower-cased, first of two kept", `("CharSet" "a" "charset" "b")`, `NIL`, "", map[string]string{"charset": "a"}},

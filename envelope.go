@@ -2,6 +2,7 @@ package imaplib
 
 import (
 	"slices"
+	"strings"
 	"sync/atomic"
 	"time"
 )
@@ -251,25 +252,10 @@ func zoneOffset(z []byte) (int, bool) {
 		}
 		return off, true
 	}
-	switch upperASCII(z) {
-	case "UT", "UTC", "GMT", "Z":
-		return 0, true
-	case "EST":
-		return -5 * 3600, true
-	case "EDT":
-		return -4 * 3600, true
-	case "CST":
-		return -6 * 3600, true
-	case "CDT":
-		return -5 * 3600, true
-	case "MST":
-		return -7 * 3600, true
-	case "MDT":
-		return -6 * 3600, true
-	case "PST":
-		return -8 * 3600, true
-	case "PDT":
-		return -7 * 3600, true
+	for _, o := range obsoleteZones {
+		if strings.EqualFold(string(z), o.name) {
+			return o.hours * 3600, true
+		}
 	}
 	if len(z) == 1 && (z[0]|0x20) >= 'a' && (z[0]|0x20) <= 'z' && (z[0]|0x20) != 'j' {
 		// Military zones: RFC 5322 4.3 says to read them as -0000, because
@@ -277,6 +263,16 @@ func zoneOffset(z []byte) (int, bool) {
 		return 0, true
 	}
 	return 0, false
+}
+
+// obsoleteZones are RFC 5322 section 4.3's zone names, in hours east of
+// UTC ("UTC" is not among them, but mailers write it).
+var obsoleteZones = [...]struct {
+	name  string
+	hours int
+}{
+	{"UT", 0}, {"UTC", 0}, {"GMT", 0}, {"Z", 0},
+	{"EST", -5}, {"EDT", -4}, {"CST", -6}, {"CDT", -5}, {"MST", -7}, {"MDT", -6}, {"PST", -8}, {"PDT", -7},
 }
 
 // monthNumber is 1-12 for an English month name or its abbreviation (any

@@ -148,7 +148,8 @@ func TestParseMailDate(t *testing.T) {
 }
 
 func TestFixedZoneCached(t *testing.T) {
-	if first, again := fixedZone(3600), fixedZone(3600); first != again {
+	first := fixedZone(3600)
+	if second := fixedZone(3600); first != second {
 		t.Error("offset +0100 not cached")
 	}
 	if _, off := time.Date(2000, 1, 1, 0, 0, 0, 0, fixedZone(-4*3600-30*60)).Zone(); off != -16200 {

@@ -6,6 +6,7 @@ import (
 	"log"
 
 	"github.com/goimaplib/imaplib"
+	"github.com/goimaplib/imaplib/imaplibtest"
 )
 
 const exampleReport = "From: Alice <alice@example.org>\r\n" +
@@ -37,8 +38,9 @@ const exampleReport = "From: Alice <alice@example.org>\r\n" +
 // from BODYSTRUCTURE without downloading the message, and one attachment
 // fetched with BODY.PEEK[part] and decoded.
 func Example_parseFetch() {
-	srv := exampleServer(exampleReport)
+	srv := imaplibtest.NewServer(imaplibtest.User("alice", "pass-alice"))
 	defer srv.Close()
+	srv.AddMessage("alice", "INBOX", []byte(exampleReport))
 
 	M, err := imaplib.New(srv.Host, srv.Port)
 	if err != nil {
@@ -81,4 +83,36 @@ func Example_parseFetch() {
 	//   part 2: résumé.csv text/csv, 12 bytes
 	//   part 3: report.pdf application/pdf, 12 bytes
 	//   résumé.csv says: "Привет,1\n"
+}
+
+// ParseList decodes modified UTF-7 mailbox names and keeps the raw name
+// for commands; ParseStatus and ParseSearch give numbers.
+func ExampleParseList() {
+	srv := imaplibtest.NewServer(imaplibtest.User("alice", "pass-alice"))
+	defer srv.Close()
+	srv.AddMessage("alice", "INBOX", []byte("Subject: a\r\n\r\n1\r\n"))
+	srv.AddMessage("alice", "INBOX", []byte("Subject: b\r\n\r\n2\r\n"))
+	M, _ := imaplib.New(srv.Host, srv.Port)
+	defer M.Logout()
+	M.Login("alice", "pass-alice")
+	M.Create("Entwürfe")
+
+	_, data, _ := M.List("", "*")
+	boxes, _ := imaplib.ParseList(data, M.UTF8Enabled())
+	for _, b := range boxes {
+		if b.Name != "INBOX" {
+			fmt.Printf("%s (sent as %s), delimiter %q\n", b.Name, b.RawName, b.Delim)
+		}
+	}
+	_, data, _ = M.Status("INBOX", "(MESSAGES UIDNEXT)")
+	st, _ := imaplib.ParseStatus(data, M.UTF8Enabled())
+	fmt.Printf("%s: %d messages, next UID %d\n", st[0].Name, st[0].Messages, st[0].UIDNext)
+	M.Select("", false)
+	_, data, _ = M.Search("", "SUBJECT", "b")
+	nums, _, _ := imaplib.ParseSearch(data)
+	fmt.Println("SUBJECT b:", nums)
+	// Output:
+	// Entwürfe (sent as Entw&APw-rfe), delimiter "/"
+	// INBOX: 2 messages, next UID 3
+	// SUBJECT b: [2]
 }

@@ -2,6 +2,7 @@ package imaplib
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -14,8 +15,9 @@ type FetchMessage struct {
 	SeqNum uint32
 	// Items lists the data item names in the order the server sent them,
 	// upper-cased, with BODY[...], BINARY[...] and BINARY.SIZE[...] written
-	// in full (e.g. "BODY[HEADER]<0>"). Use Has to ask whether an item was
-	// sent, e.g. to tell "no flags" from "FLAGS not fetched".
+	// in full with the section as Sections keys it ("BODY[HEADER]<0>", or
+	// "BODY.PEEK[1]" if the server echoed PEEK). Use Has to ask whether an
+	// item was sent, e.g. to tell "no flags" from "FLAGS not fetched".
 	Items []string
 	// UID is the message's UID (RFC 3501 UID item).
 	UID uint32
@@ -34,7 +36,9 @@ type FetchMessage struct {
 	BodyStructure *BodyStructure
 	// Sections holds every BODY[section]<origin> item keyed by the section
 	// spec upper-cased as the server wrote it: "" for BODY[], "TEXT",
-	// "1.2", "HEADER.FIELDS (SUBJECT)". BODY.PEEK[...] is answered as
+	// "1.2", "HEADER.FIELDS (SUBJECT)" (header names unquoted and spaces
+	// normalised, as servers write them differently; Body looks up a spec
+	// written either way). BODY.PEEK[...] is answered as
 	// BODY[...]. RFC822, RFC822.HEADER and RFC822.TEXT are filed under
 	// "", "HEADER" and "TEXT", their BODY equivalents (RFC 3501 6.4.5).
 	Sections map[string]*Section
@@ -86,7 +90,7 @@ func (m *FetchMessage) Has(name string) bool {
 // regard to case) and whether the server sent it. An RFC822 item answers
 // spec "".
 func (m *FetchMessage) Body(spec string) ([]byte, bool) {
-	s, ok := m.Sections[strings.ToUpper(spec)]
+	s, ok := m.Sections[sectionKey([]byte(spec))]
 	if !ok {
 		return nil, false
 	}
@@ -109,39 +113,41 @@ func (m *FetchMessage) Body(spec string) ([]byte, bool) {
 // Malformed data gives a *ParseError and the messages parsed before the
 // malformed response (if that response was about a message seen before,
 // the message may hold the items read before the fault).
+//
 // Byte slices in the result (section data, Unknown values) share memory
 // with data.
 func ParseFetch(data []Datum) ([]*FetchMessage, error) {
 	msgs := []*FetchMessage{}
+	// find returns the message seen before with sequence number seq: the
+	// last one (the usual case), else by a scan of a short list or a map
+	// built once the list is long.
 	var bySeq map[uint32]*FetchMessage
-	var err error
-	splitResponses(data, func(resp []Datum, off int) bool {
-		l := newLexer("FETCH", resp)
-		l.base = off
-		seq := fetchPrefix(l)
-		if l.err != nil {
-			err = l.err
-			return false
-		}
-		var m *FetchMessage
+	find := func(seq uint32) *FetchMessage {
 		if n := len(msgs); n > 0 && msgs[n-1].SeqNum == seq {
-			m = msgs[n-1]
-		} else if bySeq != nil {
-			m = bySeq[seq]
+			return msgs[n-1]
 		}
-		if m == nil && len(msgs) >= 8 && bySeq == nil {
+		if bySeq == nil && len(msgs) < 8 {
+			for _, p := range msgs {
+				if p.SeqNum == seq {
+					return p
+				}
+			}
+			return nil
+		}
+		if bySeq == nil {
 			bySeq = make(map[uint32]*FetchMessage, len(msgs)*2)
 			for _, p := range msgs {
 				bySeq[p.SeqNum] = p
 			}
-			m = bySeq[seq]
-		} else if m == nil && bySeq == nil {
-			for _, p := range msgs {
-				if p.SeqNum == seq {
-					m = p
-				}
-			}
 		}
+		return bySeq[seq]
+	}
+	var err error
+	l := newLexer("FETCH", nil) // one for all responses, to reuse its scratch space
+	splitResponses(data, func(resp []Datum, off int) bool {
+		*l = lexer{what: l.what, data: resp, base: off, addrs: l.addrs[:0]}
+		seq := fetchPrefix(l)
+		m := find(seq)
 		isNew := m == nil
 		if isNew {
 			m = &FetchMessage{SeqNum: seq}
@@ -193,7 +199,6 @@ func parseFetchItems(l *lexer, m *FetchMessage) {
 			return
 		}
 		l.sp()
-		nameStart := l.pos
 		name := itemName(l)
 		if l.err != nil {
 			return
@@ -239,7 +244,7 @@ func parseFetchItems(l *lexer, m *FetchMessage) {
 			m.Sections = addSection(l, m.Sections, spec, -1)
 		default:
 			name = strings.TrimPrefix(name, "[")
-			if sec, ok := sectionItem(l, m, name, nameStart); ok {
+			if sec, ok := sectionItem(l, m, name); ok {
 				name = sec
 			} else if l.err == nil {
 				if m.Unknown == nil {
@@ -275,7 +280,7 @@ func itemName(l *lexer) string {
 // sectionItem handles BODY[...], BODY.PEEK[...], BINARY[...] and
 // BINARY.SIZE[...] whose name itemName has read. It returns the item's
 // full name for Items; ok is false when name is not one of them.
-func sectionItem(l *lexer, m *FetchMessage, name string, nameStart int) (full string, ok bool) {
+func sectionItem(l *lexer, m *FetchMessage, name string) (full string, ok bool) {
 	if l.peek() != '[' {
 		return "", false
 	}
@@ -284,7 +289,7 @@ func sectionItem(l *lexer, m *FetchMessage, name string, nameStart int) (full st
 	default:
 		return "", false
 	}
-	spec := upperASCII(l.bracket())
+	spec := sectionKey(l.bracket())
 	origin := int64(-1)
 	if l.peek() == '<' {
 		l.pos++
@@ -294,7 +299,10 @@ func sectionItem(l *lexer, m *FetchMessage, name string, nameStart int) (full st
 	if l.err != nil {
 		return "", true
 	}
-	full = upperASCII(l.text()[nameStart:l.pos])
+	full = name + "[" + spec + "]"
+	if origin >= 0 {
+		full += "<" + strconv.FormatInt(origin, 10) + ">"
+	}
 	switch name {
 	case "BODY", "BODY.PEEK":
 		m.Sections = addSection(l, m.Sections, spec, origin)
@@ -340,6 +348,30 @@ func flagList(l *lexer) []string {
 	return flags
 }
 
+// sectionKey returns a section spec in the form the maps are keyed by:
+// upper-cased, quoted header names unquoted, runs of spaces made one and
+// none inside the parentheses' edges. Servers differ in these (go-imap
+// quotes the names, Dovecot does not).
+func sectionKey(spec []byte) string {
+	if bytes.IndexByte(spec, '"') < 0 && !bytes.Contains(spec, []byte("  ")) &&
+		!bytes.Contains(spec, []byte("( ")) && !bytes.Contains(spec, []byte(" )")) {
+		return upperASCII(spec)
+	}
+	out := make([]byte, 0, len(spec))
+	for _, c := range spec {
+		switch {
+		case c == '"':
+			continue
+		case c == ' ' && (len(out) == 0 || out[len(out)-1] == ' ' || out[len(out)-1] == '('):
+			continue
+		case c == ')' && len(out) > 0 && out[len(out)-1] == ' ':
+			out = out[:len(out)-1]
+		}
+		out = append(out, c)
+	}
+	return upperASCII(bytes.TrimRight(out, " "))
+}
+
 // parseInternalDateLenient reads "DD-Mon-YYYY HH:MM:SS +HHMM", with a
 // space or nothing in place of the day's leading zero.
 func parseInternalDateLenient(s []byte) (time.Time, bool) {
@@ -355,22 +387,12 @@ func parseInternalDateLenient(s []byte) (time.Time, bool) {
 	if s[0] == ' ' {
 		dayDigits = s[1:2]
 	}
-	digits := func(b []byte) (int, bool) {
-		v := 0
-		for _, c := range b {
-			if !isDigit(c) {
-				return 0, false
-			}
-			v = v*10 + int(c-'0')
-		}
-		return v, true
-	}
-	day, ok1 := digits(dayDigits)
-	year, ok2 := digits(s[7:11])
-	hh, ok3 := digits(s[12:14])
-	mm, ok4 := digits(s[15:17])
-	ss, ok5 := digits(s[18:20])
-	zone, ok6 := digits(s[22:26])
+	day, ok1 := atoiSmall(dayDigits)
+	year, ok2 := atoiSmall(s[7:11])
+	hh, ok3 := atoiSmall(s[12:14])
+	mm, ok4 := atoiSmall(s[15:17])
+	ss, ok5 := atoiSmall(s[18:20])
+	zone, ok6 := atoiSmall(s[22:26])
 	mon := monthNumber(s[3:6])
 	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || mon == 0 || (s[21] != '+' && s[21] != '-') {
 		return time.Time{}, false

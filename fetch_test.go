@@ -89,6 +89,8 @@ func TestParseFetch(t *testing.T) {
 		{"empty flags", wireData(`1 (FLAGS ())`), []string{`seq=1 items=[FLAGS] flags=[]`}},
 		{"] inside flags", wireData(`1 (FLAGS (\Seen [foo] $Label] \*))`),
 			[]string{`seq=1 items=[FLAGS] flags=["\\Seen" "[foo]" "$Label]" "\\*"]`}},
+		{"8-bit keyword", wireData("1 (FLAGS (\\Seen ключ))"),
+			[]string{`seq=1 items=[FLAGS] flags=["\\Seen" "ключ"]`}},
 		{"space before )", wireData(`1 (UID 5 FLAGS (\Seen ) )`),
 			[]string{`seq=1 items=[UID FLAGS] uid=5 flags=["\\Seen"]`}},
 		{"extra spaces", wireData(`1  (UID  5   FLAGS (\Seen))  `),

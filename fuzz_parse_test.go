@@ -83,8 +83,9 @@ func fetchResultSize(msgs []*FetchMessage) int {
 
 // formatFetch is a small test-only formatter: the FETCH response this
 // package would expect a server to send for m's UID, FLAGS, INTERNALDATE,
-// ENVELOPE subject and message ID, and BODY[] section. Strings that a
-// quoted string cannot carry go out as literals.
+// ENVELOPE subject, first sender and message ID, a one-part BODYSTRUCTURE
+// and the BODY[] section. Strings that a quoted string cannot carry go
+// out as literals.
 func formatFetch(m *FetchMessage) string {
 	str := func(s string) string {
 		if strings.ContainsAny(s, "\x00\r\n") || len(s) > 200 {
@@ -95,9 +96,23 @@ func formatFetch(m *FetchMessage) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d (UID %d FLAGS (%s) INTERNALDATE %q", m.SeqNum, m.UID, strings.Join(m.Flags, " "),
 		m.InternalDate.Format("02-Jan-2006 15:04:05 -0700"))
-	fmt.Fprintf(&b, " ENVELOPE (NIL %s NIL NIL NIL NIL NIL NIL NIL %s)", str(m.Envelope.SubjectRaw), str(m.Envelope.MessageID))
+	from := m.Envelope.From[0]
+	fmt.Fprintf(&b, " ENVELOPE (NIL %s ((%s NIL %s %s)) NIL NIL NIL NIL NIL NIL %s)", str(m.Envelope.SubjectRaw),
+		str(from.Name), str(from.Mailbox), str(from.Host), str(m.Envelope.MessageID))
+	bs := m.BodyStructure
+	fmt.Fprintf(&b, " BODYSTRUCTURE (%s %s (\"name\" %s) NIL NIL %s %d NIL (\"attachment\" (\"filename\" %s)) NIL NIL)",
+		str(bs.Type), str(bs.Subtype), str(bs.Params["name"]), str(bs.Encoding), bs.Size, str(bs.DispositionParams["filename"]))
 	b.WriteString(" BODY[] " + str(string(m.Sections[""].Data)) + ")")
 	return b.String()
+}
+
+// fileName is what Filename returns for a part whose disposition has
+// filename and whose type has name: the first that is not empty, decoded.
+func fileName(filename, name string) string {
+	if f := DecodeHeader(filename); f != "" {
+		return f
+	}
+	return DecodeHeader(name)
 }
 
 func FuzzParseFetch(f *testing.F) {
@@ -135,8 +150,12 @@ func FuzzParseFetch(f *testing.F) {
 		want := &FetchMessage{
 			SeqNum: seq, UID: uid, Flags: flags,
 			InternalDate: time.Unix(int64(uid)*7, 0).In(fixedZone(int(int32(seq)%(14*4)) * 900)),
-			Envelope:     &Envelope{SubjectRaw: subject, Subject: DecodeHeader(subject), MessageID: subject},
-			Sections:     map[string]*Section{"": {Spec: "", Data: body}},
+			Envelope: &Envelope{SubjectRaw: subject, Subject: DecodeHeader(subject), MessageID: subject,
+				From: []Address{{Name: subject, Mailbox: flag, Host: "example.org"}}},
+			BodyStructure: &BodyStructure{Type: "application", Subtype: "octet-stream", Encoding: "base64",
+				Size: int64(len(body)), Params: map[string]string{"name": subject},
+				DispositionParams: map[string]string{"filename": flag}},
+			Sections: map[string]*Section{"": {Spec: "", Data: body}},
 		}
 		text := formatFetch(want)
 		msgs, err := ParseFetch(wireData(text))
@@ -151,7 +170,12 @@ func FuzzParseFetch(f *testing.F) {
 			!got.InternalDate.Equal(want.InternalDate) ||
 			got.Envelope.SubjectRaw != want.Envelope.SubjectRaw || got.Envelope.Subject != want.Envelope.Subject ||
 			got.Envelope.MessageID != want.Envelope.MessageID ||
-			!bytes.Equal(got.Sections[""].Data, body) {
+			!bytes.Equal(got.Sections[""].Data, body) ||
+			len(got.Envelope.From) != 1 || got.Envelope.From[0].Name != DecodeHeader(subject) ||
+			got.Envelope.From[0].Mailbox != flag || got.Envelope.From[0].Host != "example.org" ||
+			got.BodyStructure.MIMEType() != "application/octet-stream" || got.BodyStructure.Encoding != "base64" ||
+			got.BodyStructure.Size != int64(len(body)) || got.BodyStructure.Part != "1" ||
+			got.BodyStructure.Params["name"] != DecodeHeader(subject) || got.BodyStructure.Filename() != fileName(flag, subject) {
 			t.Fatalf("%q:\n got %s %q\nwant %s %q", text, fetchSummary(got), got.Envelope, fetchSummary(want), want.Envelope)
 		}
 	})

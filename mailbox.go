@@ -272,8 +272,9 @@ type ESearch struct {
 	Items []string
 }
 
-// ParseESearch parses ESEARCH responses, as Search returns them when the
-// criteria ask for RETURN (...) on a server with ESEARCH.
+// ParseESearch parses ESEARCH responses (RFC 4731). After a Search whose
+// criteria ask for RETURN (...) on a server with ESEARCH, Search returns
+// [None], as in Python, and IMAP4.Response("ESEARCH") returns these.
 func ParseESearch(data []Datum) ([]*ESearch, error) {
 	out := []*ESearch{}
 	err := eachResponse("ESEARCH", data, func(l *lexer) {

@@ -46,8 +46,7 @@ func decodeHeaderBytes(b []byte) string {
 		text      int    // start of the text not yet written
 	)
 	out.Grow(len(b))
-	var pendBuf [256]byte // most headers decode within it
-	pend = pendBuf[:0]
+	pend = make([]byte, 0, len(b)) // Q and B decode to fewer bytes than they take
 	flush := func() {
 		if pendCS != nil {
 			writeCharset(&out, pendCS, pend)

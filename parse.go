@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -19,9 +20,9 @@ type ParseError struct {
 	// What names the response or item being parsed, such as "FETCH" or
 	// "BODYSTRUCTURE".
 	What string
-	// Offset is the byte offset of the problem in the response, counting
-	// the text of each Datum and the literal it carries in order, as if
-	// they were one string.
+	// Offset is the byte offset of the problem in what the parser was
+	// given, counting the text of each Datum and the literal it carries
+	// in order, as if they were one string.
 	Offset int
 	// Msg says what was expected or found.
 	Msg string
@@ -127,9 +128,10 @@ func (l *lexer) found() string {
 
 // isAtomChar reports whether c may appear in an atom. Beyond RFC 3501's
 // ATOM-CHAR it takes "]", "%" and "*", which real flags and keywords hold
-// (\*, [foo], $Label]).
+// (\*, [foo], $Label]), and bytes above 0x7f, which servers in UTF-8 mode
+// send unquoted.
 func isAtomChar(c byte) bool {
-	return c > ' ' && c < 0x7f && c != '(' && c != ')' && c != '{' && c != '"'
+	return c > ' ' && c != 0x7f && c != '(' && c != ')' && c != '{' && c != '"'
 }
 
 // atom reads an atom, or fails if none is next. The slice aliases the input.
@@ -433,47 +435,41 @@ func (l *lexer) isNIL() bool {
 
 // upperASCII returns b upper-cased as a string, without allocating for
 // the item names servers send all the time.
-func upperASCII(b []byte) string {
-	var buf [32]byte
-	if len(b) <= len(buf) {
-		u := buf[:len(b)]
-		for i, c := range b {
-			if 'a' <= c && c <= 'z' {
-				c -= 'a' - 'A'
-			}
-			u[i] = c
-		}
-		if s, ok := commonAtoms[string(u)]; ok {
-			return s
-		}
-		return string(u)
-	}
-	return string(bytes.ToUpper(b))
-}
+func upperASCII(b []byte) string { return foldASCII(b, true) }
 
 // lowerASCII returns b lower-cased as a string, interned for common
 // MIME words.
-func lowerASCII(b []byte) string {
-	var buf [32]byte
-	if len(b) <= len(buf) {
-		u := buf[:len(b)]
-		for i, c := range b {
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			u[i] = c
-		}
-		if s, ok := commonAtoms[string(u)]; ok {
-			return s
-		}
-		return string(u)
+func lowerASCII(b []byte) string { return foldASCII(b, false) }
+
+// foldASCII returns b with its ASCII letters upper- or lower-cased, as a
+// string taken from commonAtoms when it is there.
+func foldASCII(b []byte, upper bool) string {
+	lo, hi, delta := byte('A'), byte('Z'), byte('a'-'A')
+	if upper {
+		lo, hi, delta = 'a', 'z', -delta // adding 224 subtracts 32, modulo 256
 	}
-	return string(bytes.ToLower(b))
+	var buf [32]byte
+	u := buf[:0]
+	if len(b) > len(buf) {
+		u = make([]byte, 0, len(b))
+	}
+	for _, c := range b {
+		if lo <= c && c <= hi {
+			c += delta
+		}
+		u = append(u, c)
+	}
+	if s, ok := commonAtoms()[string(u)]; ok {
+		return s
+	}
+	return string(u)
 }
 
 // commonAtoms holds the strings parsed results repeat for every message,
-// so that each is allocated once per program rather than per message.
-var commonAtoms = func() map[string]string {
+// so that each is allocated once per program rather than per message. It
+// is built on first use: a program that never parses pays nothing at
+// start-up.
+var commonAtoms = sync.OnceValue(func() map[string]string {
 	m := map[string]string{}
 	for _, s := range []string{
 		"UID", "FLAGS", "INTERNALDATE", "RFC822.SIZE", "ENVELOPE", "BODY", "BODYSTRUCTURE",
@@ -494,13 +490,13 @@ var commonAtoms = func() map[string]string {
 		m[s] = s
 	}
 	return m
-}()
+})
 
 // flagString returns a flag as a string, interned when it is a system
 // flag or common keyword; flags keep their case (RFC 3501 compares
 // system flags case-insensitively, which the interning ignores).
 func flagString(l *lexer, b []byte) string {
-	if s, ok := commonAtoms[string(b)]; ok {
+	if s, ok := commonAtoms()[string(b)]; ok {
 		return s
 	}
 	return l.string(b)

@@ -50,3 +50,17 @@ func BenchmarkParseFetch10k(b *testing.B) {
 	runtime.ReadMemStats(&after)
 	b.ReportMetric(float64(after.Mallocs-before.Mallocs)/float64(b.N)/n, "allocs/msg")
 }
+
+// The allocations per message stay where the benchmark put them: a guard
+// against a change that quietly makes every token a string again.
+func TestParseFetchAllocsPerMessage(t *testing.T) {
+	data := benchFetchData(100)
+	allocs := testing.AllocsPerRun(5, func() {
+		if _, err := ParseFetch(data); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if perMsg := allocs / 100; perMsg > 40 {
+		t.Errorf("%.1f allocations per message, want at most 40", perMsg)
+	}
+}
