@@ -47,6 +47,7 @@ type engine struct {
 	tagPre   []byte
 	tagNum   int
 	inflight map[string]*command // commands sent and not yet completed
+	only     *command            // the one command in flight, if exactly one
 	// store receives untagged data that no command in flight takes:
 	// Python's untagged_responses.
 	store sink
@@ -109,6 +110,7 @@ func (e *engine) attach(tr transport, socket, conn net.Conn, proc *streamProcess
 	e.partial = nil
 	e.dead = nil
 	clear(e.inflight)
+	e.only = nil
 }
 
 // replaceTransport puts tr (TLS or DEFLATE over the current transport) in
@@ -203,6 +205,10 @@ func (e *engine) newTag() string {
 func (e *engine) start(c *command) error {
 	c.tag = e.newTag()
 	e.inflight[c.tag] = c
+	e.only = nil
+	if len(e.inflight) == 1 {
+		e.only = c
+	}
 	w := append(e.wbuf[:0], c.tag...)
 	w = append(w, ' ')
 	w = append(w, c.name...)
@@ -506,12 +512,8 @@ type response struct {
 // sinkNow returns the sink for untagged data: that of the one command in
 // flight, or the connection's store.
 func (e *engine) sinkNow() sink {
-	if len(e.inflight) == 1 {
-		for _, c := range e.inflight {
-			if c.sink != nil {
-				return c.sink
-			}
-		}
+	if e.only != nil && e.only.sink != nil {
+		return e.only.sink
 	}
 	return e.store
 }
@@ -684,6 +686,12 @@ func (e *engine) matchTagged(line []byte) (tag, typ string, data []byte, ok bool
 // time in flight.
 func (e *engine) complete(c *command) *taggedResult {
 	delete(e.inflight, c.tag)
+	e.only = nil
+	for _, rest := range e.inflight {
+		if len(e.inflight) == 1 {
+			e.only = rest
+		}
+	}
 	return c.done
 }
 

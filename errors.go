@@ -112,6 +112,7 @@ const (
 	OSError            PyException = "OSError"
 )
 
+// Error returns Msg, CPython's text where CPython has one.
 func (e *ArgumentError) Error() string { return e.Msg }
 
 // LimitError reports that the server exceeded one of the per-connection
