@@ -47,7 +47,9 @@ type engine struct {
 	tagPre   []byte
 	tagNum   int
 	inflight map[string]*command // commands sent and not yet completed
-	only     *command            // the one command in flight, if exactly one
+	// shared is the sink every command in flight names, nil when they
+	// name different ones (or none): untagged data then goes to store.
+	shared sink
 	// store receives untagged data that no command in flight takes:
 	// Python's untagged_responses.
 	store sink
@@ -110,7 +112,7 @@ func (e *engine) attach(tr transport, socket, conn net.Conn, proc *streamProcess
 	e.partial = nil
 	e.dead = nil
 	clear(e.inflight)
-	e.only = nil
+	e.shared = nil
 }
 
 // replaceTransport puts tr (TLS or DEFLATE over the current transport) in
@@ -205,9 +207,10 @@ func (e *engine) newTag() string {
 func (e *engine) start(c *command) error {
 	c.tag = e.newTag()
 	e.inflight[c.tag] = c
-	e.only = nil
 	if len(e.inflight) == 1 {
-		e.only = c
+		e.shared = c.sink
+	} else if c.sink != e.shared {
+		e.shared = nil
 	}
 	w := append(e.wbuf[:0], c.tag...)
 	w = append(w, ' ')
@@ -509,13 +512,36 @@ type response struct {
 	cmd  *command // the command a tagged response completed
 }
 
-// sinkNow returns the sink for untagged data: that of the one command in
-// flight, or the connection's store.
+// sinkNow returns the sink for untagged data: the one every command in
+// flight names, or the connection's store. Untagged data cannot be told
+// apart by the engine when commands with different sinks are in flight;
+// a caller that overlaps commands (Pipeline) gives them one sink that
+// tells the data apart itself.
 func (e *engine) sinkNow() sink {
-	if e.only != nil && e.only.sink != nil {
-		return e.only.sink
+	if e.shared != nil {
+		return e.shared
 	}
 	return e.store
+}
+
+// setSink changes the sink of c, which is in flight.
+func (e *engine) setSink(c *command, s sink) {
+	c.sink = s
+	e.resink()
+}
+
+// resink recomputes shared from the commands in flight.
+func (e *engine) resink() {
+	e.shared = nil
+	first := true
+	for _, c := range e.inflight {
+		if first {
+			e.shared, first = c.sink, false
+		} else if c.sink != e.shared {
+			e.shared = nil
+			return
+		}
+	}
 }
 
 // read is Python's _get_response: it reads one whole response (a line and
@@ -686,12 +712,7 @@ func (e *engine) matchTagged(line []byte) (tag, typ string, data []byte, ok bool
 // time in flight.
 func (e *engine) complete(c *command) *taggedResult {
 	delete(e.inflight, c.tag)
-	e.only = nil
-	for _, rest := range e.inflight {
-		if len(e.inflight) == 1 {
-			e.only = rest
-		}
-	}
+	e.resink()
 	return c.done
 }
 

@@ -251,3 +251,51 @@ func ExampleReprData() {
 	// [(b'1 (RFC822 {5}', b"it's\n"), b')', None]
 	// b'\x00\xff"\''
 }
+
+// The loop of Python's documentation example, pipelined: the commands go
+// out without waiting for each answer, and the loop reads each command's
+// result where it used to call Fetch. Over a link with 20 ms of round trip
+// this turns 200 round trips into about one.
+func ExampleIMAP4_Pipeline() {
+	srv := imaplibtest.NewServer(imaplibtest.User("alice", "pass-alice"))
+	defer srv.Close()
+	srv.AddMessage("alice", "INBOX", []byte("Subject: first\r\n\r\nHello\r\n"))
+	srv.AddMessage("alice", "INBOX", []byte("Subject: second\r\n\r\nWorld\r\n"))
+
+	M, err := imaplib.New(srv.Host, srv.Port)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer M.Logout()
+	M.Login("alice", "pass-alice")
+	M.Select("", false)
+	_, data, _ := M.Search("", "ALL")
+	nums := bytes.Fields(data[0].Bytes)
+
+	p := M.Pipeline(64)
+	calls := make([]*imaplib.Call, len(nums))
+	for i, num := range nums {
+		calls[i] = p.Fetch(string(num), "(RFC822)")
+	}
+	for i, num := range nums {
+		_, data, err := calls[i].Result()
+		if err != nil {
+			log.Fatal(err)
+		}
+		// Messages use CRLF; the example prints them with LF.
+		fmt.Printf("Message %s\n%s\n", num, bytes.ReplaceAll(data[0].Literal, []byte("\r\n"), []byte("\n")))
+	}
+	if err := p.Close(); err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// Message 1
+	// Subject: first
+	//
+	// Hello
+	//
+	// Message 2
+	// Subject: second
+	//
+	// World
+}

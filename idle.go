@@ -207,7 +207,7 @@ func (i *Idler) end() error {
 	i.closed = true
 	m.idler = nil
 	m.setState(i.savedState)
-	i.c.sink = nil
+	m.e.setSink(i.c, nil)
 	if err := i.q.drainTo(m.store); err != nil {
 		return m.e.fail(err)
 	}
