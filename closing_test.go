@@ -3,6 +3,7 @@ package imaplib
 import (
 	"context"
 	"errors"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -282,5 +283,43 @@ func TestEngineRefusesUnknownTag(t *testing.T) {
 	var abort *AbortError
 	if !errors.As(err, &abort) || abort.Msg != "unexpected tagged response: b'ABCD7 OK who asked'" {
 		t.Fatalf("read = %v", err)
+	}
+}
+
+// WithConnectContext bounds IMAP4_SSL's TLS handshake too: a server that
+// accepts the connection and never answers the ClientHello cannot hold it.
+func TestConnectContextBoundsTheHandshake(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	accepted := make(chan net.Conn, 1)
+	go func() {
+		c, err := ln.Accept()
+		if err == nil {
+			accepted <- c
+		}
+		close(accepted)
+	}()
+	ctx, cancel := context.WithCancel(context.Background())
+	res := make(chan error, 1)
+	go func() {
+		_, err := IMAP4_SSL("127.0.0.1", ln.Addr().(*net.TCPAddr).Port, WithConnectContext(ctx))
+		res <- err
+	}()
+	conn := <-accepted
+	if conn == nil {
+		t.Fatal("no connection")
+	}
+	defer conn.Close()
+	cancel()
+	select {
+	case err := <-res:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("IMAP4_SSL = %v, want an error wrapping context.Canceled", err)
+		}
+	case <-time.After(hangBound):
+		t.Fatal("IMAP4_SSL did not return when its connect context was cancelled")
 	}
 }
