@@ -51,11 +51,13 @@ func (ms *multiServer) append(c *fakeConn, tag string, _ []string) {
 	lines := ms.Lines()
 	line := lines[len(lines)-1]
 	var wire strings.Builder
-	defer func() {
+	// answer records the command before the client can see its end.
+	answer := func(text string) {
 		ms.mu.Lock()
 		ms.appends = append(ms.appends, strings.TrimPrefix(wire.String(), tag+" "))
 		ms.mu.Unlock()
-	}()
+		c.Write(tag + " " + text)
+	}
 	for n := 1; ; n++ {
 		wire.WriteString(line + "\r\n")
 		size, sync, ok := announcedLiteral(line)
@@ -64,8 +66,8 @@ func (ms *multiServer) append(c *fakeConn, tag string, _ []string) {
 		}
 		if sync {
 			if ms.refuse != nil {
-				if answer := ms.refuse(n); answer != "" {
-					c.Write(tag + " " + answer)
+				if refusal := ms.refuse(n); refusal != "" {
+					answer(refusal)
 					return
 				}
 			}
@@ -83,7 +85,7 @@ func (ms *multiServer) append(c *fakeConn, tag string, _ []string) {
 		}
 		line = strings.TrimSuffix(rest, "\r\n")
 	}
-	c.Write(tag + " " + ms.ok)
+	answer(ms.ok)
 }
 
 // announcedLiteral reads the literal announced at the end of line: {N},
