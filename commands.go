@@ -31,13 +31,40 @@ func (m *IMAP4) Append(mailbox, flags string, dateTime any, message []byte) (str
 }
 
 func (m *IMAP4) appendLiteral(fn, mailbox, flags string, dateTime any, lit *literal) (string, []Datum, error) {
-	if mailbox == "" {
-		mailbox = "INBOX"
-	}
-	mb, err := m.mailbox(fn, "mailbox", mailbox, false)
+	mb, err := m.appendMailbox(fn, mailbox)
 	if err != nil {
 		return "", nil, err
 	}
+	opts, sync, err := m.appendOpts(flags, dateTime)
+	if err != nil {
+		return "", nil, err
+	}
+	lit.sync = sync
+	c, err := m.command("APPEND", append([]arg{mb}, opts...), lit)
+	if err != nil {
+		return "", nil, err
+	}
+	return m.commandComplete(c)
+}
+
+// appendMailbox encodes APPEND's mailbox ("" means INBOX).
+func (m *IMAP4) appendMailbox(fn, mailbox string) (arg, error) {
+	if mailbox == "" {
+		mailbox = "INBOX"
+	}
+	return m.mailbox(fn, "mailbox", mailbox, false)
+}
+
+// appendOpts encodes the flags and date-time that precede one message of
+// APPEND (None when "" or false), and reports whether its literal must be
+// synchronizing even under WithLiteralPlus.
+//
+// A server that answers BAD to the arguments may not read a literal it did
+// not ask for (Dovecot 2.3 runs its lines as commands): only well-formed
+// flags and dates go out with a non-synchronizing one, and never the UTF8
+// form, which a server that answered ENABLE UTF8=ACCEPT with OK may still
+// not know (Dovecot 2.3 does that).
+func (m *IMAP4) appendOpts(flags string, dateTime any) (opts []arg, sync bool, err error) {
 	fl := none
 	if flags != "" {
 		fl = parenList(flags)
@@ -46,22 +73,12 @@ func (m *IMAP4) appendLiteral(fn, mailbox, flags string, dateTime any, lit *lite
 	if !isFalsyDate(dateTime) {
 		s, err := Time2Internaldate(dateTime)
 		if err != nil {
-			return "", nil, err
+			return nil, false, err
 		}
 		dt = raw(s)
 	}
-	// Under WithLiteralPlus, a server that answers BAD to the arguments may
-	// not read a literal it did not ask for (Dovecot 2.3 runs its lines as
-	// commands): only well-formed flags and dates go out with a
-	// non-synchronizing one, and never the UTF8 form, which a server that
-	// answered ENABLE UTF8=ACCEPT with OK may still not know (Dovecot 2.3
-	// does that).
-	lit.sync = m.utf8 || (fl.b != nil && !isFlagList(string(fl.b))) || (dt.b != nil && !isDateTime(dt.b))
-	c, err := m.command("APPEND", []arg{mb, fl, dt}, lit)
-	if err != nil {
-		return "", nil, err
-	}
-	return m.commandComplete(c)
+	sync = m.utf8 || (fl.b != nil && !isFlagList(string(fl.b))) || (dt.b != nil && !isDateTime(dt.b))
+	return []arg{fl, dt}, sync, nil
 }
 
 // isFlagList reports whether s is an RFC 3501 flag-list: flags in

@@ -81,12 +81,53 @@ type command struct {
 	name string
 	args []arg
 	lit  *literal
+	// more carries the literals after lit of a command that has several
+	// (MULTIAPPEND, RFC 3502), each with the arguments that precede it.
+	more []segment
+	// next is the literal the engine sends next: 0 is lit, i is more[i-1].
+	next int
 	// nonSync sends lit as a non-synchronizing literal in the same write
-	// as the line; utf8 frames it as APPEND's UTF8 (~{N}) data.
+	// as the line; utf8 frames every literal as APPEND's UTF8 (~{N}) data.
 	nonSync, utf8 bool
 	sink          sink // nil: the connection's store
 	tag           string
 	done          *taggedResult
+}
+
+// segment is one literal after the first of a command, with the
+// arguments that follow the previous literal and precede its
+// announcement.
+type segment struct {
+	args    []arg
+	lit     *literal
+	nonSync bool // sent without waiting for a continuation
+}
+
+// literals is how many message literals c carries.
+func (c *command) literals() int {
+	if c.lit == nil || c.lit.auth != nil {
+		return 0
+	}
+	return 1 + len(c.more)
+}
+
+// literalAt returns c's i-th literal and whether it goes out
+// non-synchronizing.
+func (c *command) literalAt(i int) (*literal, bool) {
+	if i == 0 {
+		return c.lit, c.nonSync
+	}
+	return c.more[i-1].lit, c.more[i-1].nonSync
+}
+
+// awaitsContinuation reports whether c, once started, waits for a
+// continuation request: before its next synchronizing literal, or, for
+// AUTHENTICATE, until it completes.
+func (c *command) awaitsContinuation() bool {
+	if c.lit != nil && c.lit.auth != nil {
+		return true
+	}
+	return c.next < c.literals()
 }
 
 // taggedResult is the completion of a command: Python's
@@ -202,8 +243,9 @@ func (e *engine) newTag() string {
 }
 
 // start sends c: its tag, name and arguments, and the announcement of its
-// literal, with the literal itself when it is non-synchronizing. c is in
-// flight from then on, until its tagged response is taken.
+// first literal, with the literal itself (and those after it up to the
+// next synchronizing one) when it is non-synchronizing. c is in flight
+// from then on, until its tagged response is taken.
 func (e *engine) start(c *command) error {
 	c.tag = e.newTag()
 	e.inflight[c.tag] = c
@@ -215,31 +257,43 @@ func (e *engine) start(c *command) error {
 	w := append(e.wbuf[:0], c.tag...)
 	w = append(w, ' ')
 	w = append(w, c.name...)
-	for _, a := range c.args {
+	w = appendArgs(w, c.args)
+	if c.literals() > 0 {
+		w = appendAnnouncement(w, c.lit.size(), c.nonSync, c.utf8)
+	}
+	e.log.command(c.tag, c.name, c.args, w)
+	w = append(w, crlf...)
+	e.wbuf = w
+	if c.nonSync {
+		return e.sendLiterals(w, c)
+	}
+	return e.write(w)
+}
+
+// appendArgs appends the arguments that are not None, each after a space.
+func appendArgs(w []byte, args []arg) []byte {
+	for _, a := range args {
 		if a.b == nil {
 			continue
 		}
 		w = append(w, ' ')
 		w = append(w, a.b...)
 	}
-	if c.lit != nil && c.lit.auth == nil {
-		plus := ""
-		if c.nonSync {
-			plus = "+"
-		}
-		if c.utf8 {
-			w = fmt.Appendf(w, " UTF8 (~{%d%s}", c.lit.size(), plus)
-		} else {
-			w = fmt.Appendf(w, " {%d%s}", c.lit.size(), plus)
-		}
+	return w
+}
+
+// appendAnnouncement appends the announcement of a literal of n bytes:
+// " {n}", " {n+}" when non-synchronizing, " UTF8 (~{n}" in UTF-8 mode
+// (RFC 6855).
+func appendAnnouncement(w []byte, n int64, nonSync, utf8 bool) []byte {
+	plus := ""
+	if nonSync {
+		plus = "+"
 	}
-	e.log.command(c.tag, c.name, c.args, w)
-	w = append(w, crlf...)
-	e.wbuf = w
-	if c.nonSync {
-		return e.writeLiteral(w, c)
+	if utf8 {
+		return fmt.Appendf(w, " UTF8 (~{%d%s}", n, plus)
 	}
-	return e.write(w)
+	return fmt.Appendf(w, " {%d%s}", n, plus)
 }
 
 // write writes b to the server; a failure retires the connection.
@@ -256,34 +310,86 @@ func (e *engine) writeLine(line []byte) error {
 	return e.write(append(line, crlf...))
 }
 
-// writeLiteral writes what precedes c's literal (the command line, when
-// the literal needs no continuation), the literal and what ends it, in one
-// write where that costs no copy of a large literal.
-func (e *engine) writeLiteral(head []byte, c *command) error {
-	lit := c.lit
-	tail := crlf
-	if c.utf8 {
-		tail = []byte(")\r\n")
-	}
-	if e.log.level() >= 4 {
-		e.log.mesg(fmt.Sprintf("write literal size %d", lit.size()))
-	}
-	if lit.r != nil {
-		return e.copyLiteral(head, lit, tail)
-	}
-	if len(lit.data) <= 64<<10 {
-		buf := make([]byte, 0, len(head)+len(lit.data)+len(tail))
-		return e.write(append(append(append(buf, head...), lit.data...), tail...))
-	}
-	if len(head) > 0 {
-		if err := e.write(head); err != nil {
-			return err
+// sendLiterals sends c's next literal after head (what precedes it: the
+// command line, when the literal needs no continuation), followed by what
+// comes after it: the end of the command, or the arguments and the
+// announcement of c's next literal. It goes on through each following
+// literal that is non-synchronizing and stops after the announcement of
+// one that is not, which waits for the server's continuation. Small
+// pieces are gathered into one write of up to about 64 KiB; a large
+// literal is written from where it is, without a copy.
+func (e *engine) sendLiterals(head []byte, c *command) error {
+	out, owned := head, false // what is ready to go; owned: not e.wbuf
+	for {
+		lit, _ := c.literalAt(c.next)
+		c.next++
+		if e.log.level() >= 4 {
+			e.log.mesg(fmt.Sprintf("write literal size %d", lit.size()))
+		}
+		tail := e.literalTail(c)
+		switch {
+		case lit.r != nil:
+			if err := e.copyLiteral(out, lit, tail); err != nil {
+				return err
+			}
+			out, owned = nil, false
+		case len(lit.data) <= gatherSize:
+			if !owned {
+				out = append(make([]byte, 0, len(out)+len(lit.data)+len(tail)), out...)
+				owned = true
+			}
+			out = append(append(out, lit.data...), tail...)
+		default:
+			if err := e.writeSome(out); err != nil {
+				return err
+			}
+			if err := e.write(lit.data); err != nil {
+				return err
+			}
+			out, owned = tail, true
+		}
+		goOn := c.next < c.literals()
+		if goOn {
+			_, goOn = c.literalAt(c.next)
+		}
+		if !goOn || len(out) >= gatherSize {
+			if err := e.writeSome(out); err != nil {
+				return err
+			}
+			out, owned = nil, false
+		}
+		if !goOn {
+			return nil
 		}
 	}
-	if err := e.write(lit.data); err != nil {
-		return err
+}
+
+// gatherSize is the most sendLiterals gathers into one write by copying.
+const gatherSize = 64 << 10
+
+// writeSome writes b unless it is empty.
+func (e *engine) writeSome(b []byte) error {
+	if len(b) == 0 {
+		return nil
 	}
-	return e.write(tail)
+	return e.write(b)
+}
+
+// literalTail returns what follows the literal c has just passed (c.next
+// counts it): the ")" that closes a UTF8 form, then either CRLF, ending
+// the command, or the next literal's arguments and announcement and CRLF.
+func (e *engine) literalTail(c *command) []byte {
+	var w []byte
+	if c.utf8 {
+		w = append(w, ')')
+	}
+	if c.next < c.literals() {
+		s := &c.more[c.next-1]
+		w = appendArgs(w, s.args)
+		w = appendAnnouncement(w, s.lit.size(), s.nonSync, c.utf8)
+		e.log.line('>', w)
+	}
+	return append(w, crlf...)
 }
 
 // copyLiteral copies a reader literal to the server between head and

@@ -442,13 +442,21 @@ func (l *literal) size() int64 {
 // any literal, and return the command in flight without waiting for its
 // completion.
 func (m *IMAP4) command(name string, args []arg, lit *literal) (*command, error) {
-	return m.commandTo(nil, name, args, lit)
+	return m.send(&command{name: name, args: args, lit: lit})
 }
 
 // commandTo is command whose untagged data goes to snk instead of the
 // store (nil: the store).
 func (m *IMAP4) commandTo(snk sink, name string, args []arg, lit *literal) (*command, error) {
-	if err := m.checkState(name); err != nil {
+	return m.send(&command{name: name, args: args, lit: lit, sink: snk})
+}
+
+// send is _command for c, which may carry several literals (c.more): it
+// checks the state and every argument, has the engine start c, and runs
+// the continuation handshake until every literal is sent or the server
+// completes c early.
+func (m *IMAP4) send(c *command) (*command, error) {
+	if err := m.checkState(c.name); err != nil {
 		return nil, err
 	}
 	for _, t := range [...]string{"OK", "NO", "BAD"} {
@@ -459,16 +467,12 @@ func (m *IMAP4) commandTo(snk sink, name string, args []arg, lit *literal) (*com
 	}
 	// Unlike CPython, a bad argument is refused before a tag is used or a
 	// byte is written, so nothing is left half-sent.
-	for _, a := range args {
-		if err := checkLineSafe(name, a.b); err != nil {
+	if err := m.checkArgs(c.name, c.args); err != nil {
+		return nil, err
+	}
+	for _, s := range c.more {
+		if err := m.checkArgs(c.name, s.args); err != nil {
 			return nil, err
-		}
-		// Python encodes a str argument with the connection's encoding,
-		// ASCII until UTF8=ACCEPT is enabled.
-		if !a.bytes {
-			if err := m.checkEncodable(name, "", string(a.b)); err != nil {
-				return nil, err
-			}
 		}
 	}
 	if err := m.e.usable(); err != nil {
@@ -477,41 +481,65 @@ func (m *IMAP4) commandTo(snk sink, name string, args []arg, lit *literal) (*com
 	if err := m.e.dt.ctxErr(); err != nil {
 		return nil, &AbortError{Msg: "command not sent: " + err.Error(), Err: err}
 	}
-	c := &command{name: name, args: args, lit: lit, sink: snk, utf8: m.utf8 && lit != nil && lit.auth == nil}
-	if lit != nil && lit.auth == nil {
-		// A message literal goes out non-synchronizing ({N+}, RFC 7888)
-		// only when the caller opted in (WithLiteralPlus) and the server
-		// allows it: a server that refuses the command may read the
-		// literal as commands.
-		c.nonSync = m.opts.literalPlus && !lit.sync &&
-			(m.hasCapability("LITERAL+") || (m.hasCapability("LITERAL-") && lit.size() <= 4096))
+	if c.literals() > 0 {
+		c.utf8 = m.utf8
+		c.nonSync = m.nonSyncAllowed(c.lit)
+		for i := range c.more {
+			c.more[i].nonSync = m.nonSyncAllowed(c.more[i].lit)
+		}
 	}
 	if err := m.e.start(c); err != nil {
 		return nil, err
 	}
-	if lit == nil || c.nonSync {
-		return c, nil
-	}
-	for {
+	for c.awaitsContinuation() {
 		r, err := m.e.read(false)
 		if err != nil {
 			return c, err
 		}
 		if c.done != nil {
 			// The server completed the command early, as with a NO to
-			// APPEND: no literal goes out.
+			// APPEND: no literal (no further one) goes out.
 			return c, nil
 		}
 		if r.kind != respContinuation {
 			continue
 		}
-		if lit.auth == nil {
-			return c, m.e.writeLiteral(nil, c)
+		if c.lit.auth != nil {
+			err = m.e.writeLine(authResponse(c.lit, m.e.cont))
+		} else {
+			err = m.e.sendLiterals(nil, c)
 		}
-		if err := m.e.writeLine(authResponse(lit, m.e.cont)); err != nil {
+		if err != nil {
 			return c, err
 		}
 	}
+	return c, nil
+}
+
+// checkArgs refuses arguments of command name that cannot go on its line.
+func (m *IMAP4) checkArgs(name string, args []arg) error {
+	for _, a := range args {
+		if err := checkLineSafe(name, a.b); err != nil {
+			return err
+		}
+		// Python encodes a str argument with the connection's encoding,
+		// ASCII until UTF8=ACCEPT is enabled.
+		if !a.bytes {
+			if err := m.checkEncodable(name, "", string(a.b)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// nonSyncAllowed reports whether the message literal lit goes out
+// non-synchronizing ({N+}, RFC 7888): only when the caller opted in
+// (WithLiteralPlus), lit is not marked sync, and the server allows it. A
+// server that refuses the command may read such a literal as commands.
+func (m *IMAP4) nonSyncAllowed(lit *literal) bool {
+	return m.opts.literalPlus && !lit.sync &&
+		(m.hasCapability("LITERAL+") || (m.hasCapability("LITERAL-") && lit.size() <= 4096))
 }
 
 // checkLineSafe refuses NUL, CR and LF in text that goes into a command

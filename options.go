@@ -90,11 +90,11 @@ func WithMaxUntaggedSize(n int64) Option {
 	return func(o *options) { o.maxUntagged = n }
 }
 
-// WithLiteralPlus lets Append and AppendReader send their message as a
-// non-synchronizing literal ({N+}, RFC 7888) when the server advertises
-// LITERAL+ (or LITERAL-, for messages of at most 4096 bytes), saving the
-// round trip that waits for the server's "+". Without it every literal is
-// synchronizing, as in CPython.
+// WithLiteralPlus lets Append, AppendReader and AppendMany send their
+// messages as non-synchronizing literals ({N+}, RFC 7888) when the server
+// advertises LITERAL+ (or LITERAL-, for messages of at most 4096 bytes),
+// saving the round trip that waits for the server's "+" before each
+// message. Without it every literal is synchronizing, as in CPython.
 //
 // The risk: a server that refuses the APPEND (an unknown flag, a missing
 // mailbox, a message over its size limit) has already been sent the
