@@ -35,9 +35,10 @@
 //
 // The latency workloads (fetchloop200, fetchbulk200, storeloop, append4k,
 // append64k) go through an in-process relay (relay.go) that delays each
-// direction by -delay; their client table also gives the wall time in
-// round trips per command, and fetchloop200's the wall time over the same
-// client's fetchbulk200.
+// direction by -delay. Before the first of them the harness runs login
+// through the relay (relaylogin), and their tables are net of it: the
+// ratios, the wall time in round trips per command, and fetchloop200's
+// wall time over the same client's fetchbulk200.
 package main
 
 import (
@@ -79,8 +80,11 @@ var (
 var errUnsupported = errors.New("the client does not implement this workload")
 
 // latencyCommands are the latency workloads, which run through the relay,
-// with the number of commands of each.
+// with the number of commands of each. relaylogin is the login workload
+// through the relay: the session that every latency workload includes,
+// whose figures the latency tables subtract.
 var latencyCommands = map[string]int{
+	"relaylogin":   0,
 	"fetchloop200": 200,
 	"fetchbulk200": 1,
 	"storeloop":    500,
@@ -96,6 +100,7 @@ var titles = map[string]string{
 	"search":    "`SEARCH ALL` on bench10k",
 	"big":       "5 × `FETCH n (RFC822)` of 20 MiB on bench20m",
 
+	"relaylogin":   "`login` through the relay: the session that every latency workload includes",
 	"fetchloop200": "200 × `FETCH n (RFC822)` on bench10k, through the relay",
 	"fetchbulk200": "`FETCH 1:200 (RFC822)` on bench10k, through the relay: the reference of fetchloop200",
 	"storeloop":    "`UID STORE 1:500 -FLAGS (\\Seen)`, then 500 × `UID STORE n +FLAGS (\\Seen)` on bench10k, through the relay",
@@ -187,8 +192,8 @@ func main() {
 }
 
 // order returns the workloads in run order: login first, for the net
-// figures, and fetchbulk200 before fetchloop200, its reference; the rest
-// as given.
+// figures, fetchbulk200 before fetchloop200, its reference, and, with a
+// relay, relaylogin before the first latency workload; the rest as given.
 func order(todo []string) []string {
 	var out []string
 	if slices.Contains(todo, "login") {
@@ -202,6 +207,12 @@ func order(todo []string) []string {
 	i, j := slices.Index(out, "fetchloop200"), slices.Index(out, "fetchbulk200")
 	if i >= 0 && j > i {
 		out[i], out[j] = out[j], out[i]
+	}
+	if first := slices.IndexFunc(out, func(w string) bool {
+		_, ok := latencyCommands[w]
+		return ok
+	}); first >= 0 && *delay > 0 && !slices.Contains(out, "relaylogin") {
+		out = slices.Insert(out, first, "relaylogin")
 	}
 	return out
 }
@@ -291,14 +302,18 @@ func floors() {
 }
 
 // medianOf holds the medians of the workloads that later tables refer
-// to: login (net figures) and fetchbulk200 (fetchloop200's reference), by
-// client.
+// to: login and relaylogin (net figures) and fetchbulk200 (fetchloop200's
+// reference), by client.
 var medianOf = map[string]map[string]sample{}
 
 // workload measures every client on workload w, the server (or the
 // relay) listening on serverPort, and prints its tables.
 func workload(w string, list []client, serverPort int) {
 	log.Printf("%s: warm-up", w)
+	cw := w // the workload the clients run
+	if w == "relaylogin" {
+		cw = "login"
+	}
 	want, wantFrom := "", ""
 	var ran []client
 	for k := range *warmup {
@@ -306,7 +321,7 @@ func workload(w string, list []client, serverPort int) {
 			if k > 0 && !slices.ContainsFunc(ran, func(x client) bool { return x.name == c.name }) {
 				continue
 			}
-			s, err := run(c.argv(w, serverPort))
+			s, err := run(c.argv(cw, serverPort))
 			if errors.Is(err, errUnsupported) && k == 0 {
 				log.Printf("%s: leaving out %s: %v", w, c.name, err)
 				continue
@@ -338,7 +353,7 @@ func workload(w string, list []client, serverPort int) {
 		// while the kernel is still reclaiming it).
 		for i := range list {
 			c := list[(r+i)%len(list)]
-			s, err := run(c.argv(w, serverPort))
+			s, err := run(c.argv(cw, serverPort))
 			if err != nil {
 				log.Fatalf("%s %s: %v", c.name, w, err)
 			}
@@ -356,20 +371,36 @@ func workload(w string, list []client, serverPort int) {
 	for _, c := range list {
 		meds[c.name] = medians(samples[c.name])
 	}
-	if w == "login" || w == "fetchbulk200" {
+	if w == "login" || w == "relaylogin" || w == "fetchbulk200" {
 		medianOf[w] = meds
 	}
+	// The baseline of the net figures: login for the loopback workloads,
+	// relaylogin for the latency ones.
+	baseName := "login"
 
 	fmt.Printf("### %s: %s\n\n", w, titles[w])
 	fmt.Printf("Every client printed `%s`.\n\n", want)
 	cmds, latency := latencyCommands[w]
 	latency = latency && serverPort != *port
-	bulk := medianOf["fetchbulk200"]
-	header, rule := "| client | wall s | cpu s | peak MiB | wall min–max s |", "|---|--:|--:|--:|--:|"
 	if latency {
+		baseName = "relaylogin"
+	}
+	base := medianOf[baseName]
+	bulk := medianOf["fetchbulk200"]
+	// netWall is a client's median wall time less its baseline's, or NaN.
+	netWall := func(of map[string]sample, name string) float64 {
+		b, ok := base[name]
+		m, ok2 := of[name]
+		if !ok || !ok2 {
+			return math.NaN()
+		}
+		return (m.wall - b.wall).Seconds()
+	}
+	header, rule := "| client | wall s | cpu s | peak MiB | wall min–max s |", "|---|--:|--:|--:|--:|"
+	if latency && cmds > 0 {
 		header, rule = header+" round trips per command |", rule+"--:|"
 		if w == "fetchloop200" && bulk != nil {
-			header, rule = header+" wall / own fetchbulk200 |", rule+"--:|"
+			header, rule = header+" net wall / own fetchbulk200's |", rule+"--:|"
 		}
 	}
 	fmt.Println(header)
@@ -383,23 +414,16 @@ func workload(w string, list []client, serverPort int) {
 		}
 		fmt.Printf("| %s | %.3f | %.3f | %.1f | %.3f–%.3f |",
 			c.name, m.wall.Seconds(), m.cpu.Seconds(), mib(m.peakKiB), lo.Seconds(), hi.Seconds())
-		if latency {
-			fmt.Printf(" %.2f |", m.wall.Seconds()/(2*delay.Seconds())/float64(cmds))
+		if latency && cmds > 0 {
+			fmt.Printf(" %s |", figure(netWall(meds, c.name)/(2*delay.Seconds())/float64(cmds)))
 			if w == "fetchloop200" && bulk != nil {
-				if b, ok := bulk[c.name]; ok {
-					fmt.Printf(" %.2f |", m.wall.Seconds()/b.wall.Seconds())
-				} else {
-					fmt.Print(" – |")
-				}
+				fmt.Printf(" %s |", figure(netWall(meds, c.name)/netWall(bulk, c.name)))
 			}
 		}
 		fmt.Println()
 	}
 	fmt.Println()
-	// Net of login: only for the loopback workloads, whose login is the
-	// same session without the workload.
-	login := medianOf["login"]
-	showNet := login != nil && w != "login" && !latency
+	showNet := base != nil && w != "login" && w != "relaylogin"
 	if showNet {
 		fmt.Println("| ratio | cpu | wall | peak | net cpu | net wall | net peak |")
 		fmt.Println("|---|--:|--:|--:|--:|--:|--:|")
@@ -420,8 +444,8 @@ func workload(w string, list []client, serverPort int) {
 		}
 		fmt.Printf("| %s/%s | %s | %s | %s |", p[0], p[1], ratio(cpu), ratio(wall), ratio(peak))
 		if showNet {
-			la, oka := login[p[0]]
-			lb, okb := login[p[1]]
+			la, oka := base[p[0]]
+			lb, okb := base[p[1]]
 			if !oka || !okb {
 				fmt.Println(" – | – | – |")
 				continue
@@ -542,6 +566,14 @@ func median(v []float64) float64 {
 	return (v[n/2-1] + v[n/2]) / 2
 }
 
+// figure formats x, or "–" for NaN.
+func figure(x float64) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return "–"
+	}
+	return fmt.Sprintf("%.2f", x)
+}
+
 // ratio formats the median of v, leaving out the NaNs of rounds without
 // a figure; a zero figure makes it meaningless.
 func ratio(v []float64) string {
@@ -549,11 +581,7 @@ func ratio(v []float64) string {
 	if len(v) == 0 {
 		return "–"
 	}
-	m := median(v)
-	if math.IsNaN(m) || math.IsInf(m, 0) {
-		return "–"
-	}
-	return fmt.Sprintf("%.2f", m)
+	return figure(median(v))
 }
 
 func mib(kib int64) float64 { return float64(kib) / 1024 }
