@@ -9,7 +9,7 @@
 # Environment: RUNS (timed runs, default 5), WARMUP (default 1), WORKLOADS
 # (default login,fetchall,fetchloop,search,big), CLIENTS (default
 # imaplib,hold,raw,cpython,goimap; also the order of the first round;
-# more: imaplibpipe, goimap64, goimapall), DELAY (default 10ms: the
+# more: imaplibpipe, imaplibpipeall, goimap64, goimapall), DELAY (default 10ms: the
 # one-way delay of the relay that the latency workloads fetchloop200,
 # fetchbulk200, storeloop, append4k and append64k go through; 0: none),
 # VERBOSE (non-empty: log every timed run on standard error), BASE_REV (a

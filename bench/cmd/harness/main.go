@@ -124,6 +124,8 @@ var ratios = [][2]string{
 	{"imaplibpipe", "goimap64"},
 	{"imaplibpipe", "goimapall"},
 	{"imaplibpipe", "raw"},
+	{"imaplibpipeall", "goimapall"},
+	{"imaplibpipeall", "raw"},
 	{"goimap64", "raw"},
 	{"goimapall", "raw"},
 	{"goimap64", "goimap"},
@@ -234,15 +236,16 @@ func selectClients() []client {
 		}
 	}
 	all := map[string]client{
-		"imaplib":     {"imaplib", gobin("imaplibbench")},
-		"imaplibpipe": {"imaplibpipe", gobin("imaplibbench", "-pipeline", "64")},
-		"base":        {"base", gobin("imaplibbench-base")},
-		"base-nopoll": {"base-nopoll", gobin("imaplibbench-base-nopoll")},
-		"hold":        {"hold", gobin("holdbench")},
-		"raw":         {"raw", gobin("rawbench")},
-		"goimap":      {"goimap", gobin("goimapbench")},
-		"goimap64":    {"goimap64", gobin("goimapbench", "-window", "64")},
-		"goimapall":   {"goimapall", gobin("goimapbench", "-window", "1000")},
+		"imaplib":        {"imaplib", gobin("imaplibbench")},
+		"imaplibpipe":    {"imaplibpipe", gobin("imaplibbench", "-pipeline", "64")},
+		"imaplibpipeall": {"imaplibpipeall", gobin("imaplibbench", "-pipeline", "1000")},
+		"base":           {"base", gobin("imaplibbench-base")},
+		"base-nopoll":    {"base-nopoll", gobin("imaplibbench-base-nopoll")},
+		"hold":           {"hold", gobin("holdbench")},
+		"raw":            {"raw", gobin("rawbench")},
+		"goimap":         {"goimap", gobin("goimapbench")},
+		"goimap64":       {"goimap64", gobin("goimapbench", "-window", "64")},
+		"goimapall":      {"goimapall", gobin("goimapbench", "-window", "1000")},
 		"cpython": {"cpython", func(w string, port int) []string {
 			return []string{*python, *pybench, "-port", strconv.Itoa(port), "-workload", w}
 		}},
@@ -378,10 +381,14 @@ func workload(w string, list []client, serverPort int) {
 	// relaylogin for the latency ones.
 	baseName := "login"
 
-	fmt.Printf("### %s: %s\n\n", w, titles[w])
-	fmt.Printf("Every client printed `%s`.\n\n", want)
 	cmds, latency := latencyCommands[w]
 	latency = latency && serverPort != *port
+	title := titles[w]
+	if _, ok := latencyCommands[w]; ok && !latency {
+		title = strings.Replace(title, "through the relay", "on loopback (-delay 0)", 1)
+	}
+	fmt.Printf("### %s: %s\n\n", w, title)
+	fmt.Printf("Every client printed `%s`.\n\n", want)
 	if latency {
 		baseName = "relaylogin"
 	}
