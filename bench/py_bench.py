@@ -5,17 +5,59 @@ and logs out, then prints
 
     workload=W messages=N bytes=B
 
-where N counts the (header, literal) tuples of the fetch workloads or the
-SEARCH hits, and B is the number of literal bytes received. The data
-stays alive as imaplib returns it: all of FETCH 1:* until the end, one
-answer at a time in the loops.
+where N counts the (header, literal) tuples of the fetch workloads, the
+SEARCH hits, the FETCH responses of storeloop's STOREs or the APPENDs, and
+B is the number of literal bytes received (or APPENDed). The data stays
+alive as imaplib returns it: all of FETCH 1:* until the end, one answer at
+a time in the loops.
 
-Usage: python3 py_bench.py -port P -workload login|fetchall|fetchloop|search|big [-mailbox M]
+The latency workloads (fetchloop200, fetchbulk200, storeloop, append4k,
+append64k) repeat bench/internal/latency's definitions: FETCHES, STORES,
+APPENDS, APPEND_SIZES, message() and scratch_mailbox().
+
+Usage: python3 py_bench.py -port P -workload W [-mailbox M]
 """
 
 import argparse
 import imaplib
+import os
 import sys
+import time
+
+FETCHES = 200
+STORES = 500
+APPENDS = 100
+APPEND_SIZES = {"append4k": 4 << 10, "append64k": 64 << 10}
+WORKLOADS = ["login", "fetchall", "fetchloop", "search", "big",
+             "fetchloop200", "fetchbulk200", "storeloop", "append4k", "append64k"]
+
+
+def message(i, size):
+    """Return the i-th message (from 1) of an append workload: exactly size
+    bytes, as latency.Message in Go."""
+    out = [b"From: bench <bench@example.org>\r\nSubject: append %03d\r\n\r\n" % i]
+    left = size - len(out[0])
+    k = 0
+    while left > 0:
+        n = min(left, 80)
+        if n < 2:
+            raise ValueError("no message of %d bytes" % size)
+        out.append(bytes([97 + k % 26]) * (n - 2) + b"\r\n")
+        left -= n
+        k += 1
+    return b"".join(out)
+
+
+def scratch_mailbox():
+    """Return a fresh mailbox name for one run of an append workload."""
+    return "scratch-%d-%d" % (os.getpid(), time.time_ns())
+
+
+def ok(what, typ, data):
+    """Exit unless a command returned OK; return its data."""
+    if typ != "OK":
+        sys.exit("py_bench: %s: %r" % (what, data))
+    return data
 
 
 def count(data):
@@ -35,7 +77,7 @@ def main():
     p.add_argument("-user", default="alice")
     p.add_argument("-password", default="pass-alice")
     p.add_argument("-workload", required=True,
-                   choices=["login", "fetchall", "fetchloop", "search", "big"])
+                   choices=WORKLOADS)
     p.add_argument("-mailbox")
     args = p.parse_args()
     mailbox = args.mailbox or ("bench20m" if args.workload == "big" else "bench10k")
@@ -66,6 +108,30 @@ def main():
         if typ != "OK":
             sys.exit("py_bench: search: %r" % (data,))
         messages = sum(len(d.split()) for d in data if d)
+    elif args.workload == "fetchbulk200":
+        messages, size = count(ok("fetch", *M.fetch("1:%d" % FETCHES, "(RFC822)")))
+    elif args.workload == "fetchloop200":
+        for n in range(1, FETCHES + 1):
+            k, s = count(ok("fetch", *M.fetch(str(n), "(RFC822)")))
+            messages += k
+            size += s
+    elif args.workload == "storeloop":
+        ok("store", *M.uid("STORE", "1:%d" % STORES, "-FLAGS", "(\\Seen)"))
+        for n in range(1, STORES + 1):
+            data = ok("store", *M.uid("STORE", str(n), "+FLAGS", "(\\Seen)"))
+            if len(data) != 1 or data[0] is None or (b"UID %d " % n not in data[0] and b"UID %d)" % n not in data[0]):
+                sys.exit("py_bench: UID STORE %d returned %r" % (n, data))
+            messages += 1
+    elif args.workload in APPEND_SIZES:
+        msg_size = APPEND_SIZES[args.workload]
+        scratch = scratch_mailbox()
+        ok("create", *M.create(scratch))
+        for i in range(1, APPENDS + 1):
+            msg = message(i, msg_size)
+            ok("append", *M.append(scratch, None, None, msg))
+            messages += 1
+            size += len(msg)
+        ok("delete", *M.delete(scratch))
     M.logout()
     print("workload=%s messages=%d bytes=%d" % (args.workload, messages, size))
     del kept

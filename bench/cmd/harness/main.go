@@ -4,7 +4,7 @@
 //
 // Usage:
 //
-//	harness -port P -bin DIR [-python PY] [-pybench FILE] [-runs N] [-warmup N]
+//	harness -port P -bin DIR [-python PY] [-pybench FILE] [-runs N] [-warmup N] [-delay D]
 //	        [-workloads login,fetchall,fetchloop,search,big] [-clients imaplib,hold,raw,cpython,goimap]
 //
 // Every run of a client is its own process, started with os/exec by a
@@ -25,12 +25,26 @@
 // -runs times, and prints a Markdown table of the medians, and a table of
 // ratios: the median over the rounds of the ratio between two clients'
 // figures in the same round. A client whose program is missing from -bin
-// is left out.
+// is left out, and so is, for one workload, a client that exits with
+// status 3 during the warm-up: it does not implement that workload.
+//
+// When the run has the login workload, it runs first, and the ratio table
+// of every other loopback workload also gives the ratios net of login:
+// each client's login medians (cpu, wall, peak) are subtracted from its
+// figures before the ratio is taken.
+//
+// The latency workloads (fetchloop200, fetchbulk200, storeloop, append4k,
+// append64k) go through an in-process relay (relay.go) that delays each
+// direction by -delay. Before the first of them the harness runs login
+// through the relay (relaylogin), and their tables are net of it: the
+// ratios, the wall time in round trips per command, and fetchloop200's
+// wall time over the same client's fetchbulk200.
 package main
 
 import (
 	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log"
@@ -58,7 +72,25 @@ var (
 	workloads = flag.String("workloads", "login,fetchall,fetchloop,search,big", "comma-separated `list` of workloads")
 	clients   = flag.String("clients", "imaplib,hold,raw,cpython,goimap", "comma-separated `list` of clients, in run order")
 	timeout   = flag.Duration("timeout", 2*time.Minute, "limit of one client run")
+	delay     = flag.Duration("delay", 10*time.Millisecond, "one-way `delay` of the relay that the latency workloads go through (0: no relay)")
 )
+
+// errUnsupported is run's error for a client that exited with status 3: it
+// does not implement the workload.
+var errUnsupported = errors.New("the client does not implement this workload")
+
+// latencyCommands are the latency workloads, which run through the relay,
+// with the number of commands of each. relaylogin is the login workload
+// through the relay: the session that every latency workload includes,
+// whose figures the latency tables subtract.
+var latencyCommands = map[string]int{
+	"relaylogin":   0,
+	"fetchloop200": 200,
+	"fetchbulk200": 1,
+	"storeloop":    500,
+	"append4k":     100,
+	"append64k":    100,
+}
 
 // titles describe the workloads in the table titles.
 var titles = map[string]string{
@@ -67,6 +99,13 @@ var titles = map[string]string{
 	"fetchloop": "10,000 × `FETCH n (RFC822)` on bench10k",
 	"search":    "`SEARCH ALL` on bench10k",
 	"big":       "5 × `FETCH n (RFC822)` of 20 MiB on bench20m",
+
+	"relaylogin":   "`login` through the relay: the session that every latency workload includes",
+	"fetchloop200": "200 × `FETCH n (RFC822)` on bench10k, through the relay",
+	"fetchbulk200": "`FETCH 1:200 (RFC822)` on bench10k, through the relay: the reference of fetchloop200",
+	"storeloop":    "`UID STORE 1:500 -FLAGS (\\Seen)`, then 500 × `UID STORE n +FLAGS (\\Seen)` on bench10k, through the relay",
+	"append4k":     "`CREATE`, 100 × `APPEND` of 4 KiB, `DELETE`, on a fresh scratch mailbox, through the relay",
+	"append64k":    "`CREATE`, 100 × `APPEND` of 64 KiB, `DELETE`, on a fresh scratch mailbox, through the relay",
 }
 
 // ratios are the pairs compared in every workload, when both ran.
@@ -81,12 +120,22 @@ var ratios = [][2]string{
 	{"hold", "raw"},
 	{"cpython", "hold"},
 	{"goimap", "hold"},
+	{"imaplibpipe", "imaplib"},
+	{"imaplibpipe", "goimap64"},
+	{"imaplibpipe", "goimapall"},
+	{"imaplibpipe", "raw"},
+	{"imaplibpipeall", "goimapall"},
+	{"imaplibpipeall", "raw"},
+	{"goimap64", "raw"},
+	{"goimapall", "raw"},
+	{"goimap64", "goimap"},
+	{"goimapall", "goimap"},
 }
 
 // A client is one program under test.
 type client struct {
 	name string
-	argv func(workload string) []string
+	argv func(workload string, port int) []string
 }
 
 // A sample is the measure of one finished process.
@@ -112,7 +161,7 @@ func main() {
 	if len(list) == 0 {
 		log.Fatal("no client to run")
 	}
-	todo := strings.Split(*workloads, ",")
+	todo := order(strings.Split(*workloads, ","))
 	for _, w := range todo {
 		if _, ok := titles[w]; !ok {
 			log.Fatalf("unknown workload %q", w)
@@ -124,11 +173,50 @@ func main() {
 		*runs, *warmup, names(list), runtime.Version(), runtime.GOMAXPROCS(0))
 	load := loadavg()
 	floors()
+	var r *relay
 	for _, w := range todo {
-		workload(w, list)
+		p := *port
+		if _, ok := latencyCommands[w]; ok && *delay > 0 {
+			if r == nil {
+				var err error
+				if r, err = newRelay("127.0.0.1:"+strconv.Itoa(*port), *delay); err != nil {
+					log.Fatal(err)
+				}
+				defer r.Close()
+				fmt.Printf("The latency workloads go through the harness's relay: %v each way, %v a round trip.\n\n", *delay, 2**delay)
+			}
+			p = r.port()
+		}
+		workload(w, list, p)
 	}
 	fmt.Printf("Load average (1, 5, 15 min) at the start: %s; at the end: %s. "+
 		"Anything much above 1 means that other work shared the cores.\n", load, loadavg())
+}
+
+// order returns the workloads in run order: login first, for the net
+// figures, fetchbulk200 before fetchloop200, its reference, and, with a
+// relay, relaylogin before the first latency workload; the rest as given.
+func order(todo []string) []string {
+	var out []string
+	if slices.Contains(todo, "login") {
+		out = append(out, "login")
+	}
+	for _, w := range todo {
+		if w != "login" {
+			out = append(out, w)
+		}
+	}
+	i, j := slices.Index(out, "fetchloop200"), slices.Index(out, "fetchbulk200")
+	if i >= 0 && j > i {
+		out[i], out[j] = out[j], out[i]
+	}
+	if first := slices.IndexFunc(out, func(w string) bool {
+		_, ok := latencyCommands[w]
+		return ok
+	}); first >= 0 && *delay > 0 && !slices.Contains(out, "relaylogin") {
+		out = slices.Insert(out, first, "relaylogin")
+	}
+	return out
 }
 
 // loadavg returns the first three fields of /proc/loadavg, or "unknown".
@@ -142,20 +230,24 @@ func loadavg() string {
 
 // selectClients returns the clients named by -clients whose program exists.
 func selectClients() []client {
-	gobin := func(prog string) func(string) []string {
-		return func(w string) []string {
-			return []string{filepath.Join(*bin, prog), "-port", strconv.Itoa(*port), "-workload", w}
+	gobin := func(prog string, extra ...string) func(string, int) []string {
+		return func(w string, port int) []string {
+			return append([]string{filepath.Join(*bin, prog), "-port", strconv.Itoa(port), "-workload", w}, extra...)
 		}
 	}
 	all := map[string]client{
-		"imaplib":     {"imaplib", gobin("imaplibbench")},
-		"base":        {"base", gobin("imaplibbench-base")},
-		"base-nopoll": {"base-nopoll", gobin("imaplibbench-base-nopoll")},
-		"hold":        {"hold", gobin("holdbench")},
-		"raw":         {"raw", gobin("rawbench")},
-		"goimap":      {"goimap", gobin("goimapbench")},
-		"cpython": {"cpython", func(w string) []string {
-			return []string{*python, *pybench, "-port", strconv.Itoa(*port), "-workload", w}
+		"imaplib":        {"imaplib", gobin("imaplibbench")},
+		"imaplibpipe":    {"imaplibpipe", gobin("imaplibbench", "-pipeline", "64")},
+		"imaplibpipeall": {"imaplibpipeall", gobin("imaplibbench", "-pipeline", "1000")},
+		"base":           {"base", gobin("imaplibbench-base")},
+		"base-nopoll":    {"base-nopoll", gobin("imaplibbench-base-nopoll")},
+		"hold":           {"hold", gobin("holdbench")},
+		"raw":            {"raw", gobin("rawbench")},
+		"goimap":         {"goimap", gobin("goimapbench")},
+		"goimap64":       {"goimap64", gobin("goimapbench", "-window", "64")},
+		"goimapall":      {"goimapall", gobin("goimapbench", "-window", "1000")},
+		"cpython": {"cpython", func(w string, port int) []string {
+			return []string{*python, *pybench, "-port", strconv.Itoa(port), "-workload", w}
 		}},
 	}
 	var list []client
@@ -164,7 +256,7 @@ func selectClients() []client {
 		if !ok {
 			log.Fatalf("unknown client %q", name)
 		}
-		prog := c.argv("")[0]
+		prog := c.argv("", 0)[0]
 		if name == "cpython" {
 			prog = *pybench
 		}
@@ -212,23 +304,49 @@ func floors() {
 	fmt.Println()
 }
 
-// workload measures every client on workload w and prints its tables.
-func workload(w string, list []client) {
+// medianOf holds the medians of the workloads that later tables refer
+// to: login and relaylogin (net figures) and fetchbulk200 (fetchloop200's
+// reference), by client.
+var medianOf = map[string]map[string]sample{}
+
+// workload measures every client on workload w, the server (or the
+// relay) listening on serverPort, and prints its tables.
+func workload(w string, list []client, serverPort int) {
 	log.Printf("%s: warm-up", w)
-	want := ""
-	for range *warmup {
+	cw := w // the workload the clients run
+	if w == "relaylogin" {
+		cw = "login"
+	}
+	want, wantFrom := "", ""
+	var ran []client
+	for k := range *warmup {
 		for _, c := range list {
-			s, err := run(c.argv(w))
+			if k > 0 && !slices.ContainsFunc(ran, func(x client) bool { return x.name == c.name }) {
+				continue
+			}
+			s, err := run(c.argv(cw, serverPort))
+			if errors.Is(err, errUnsupported) && k == 0 {
+				log.Printf("%s: leaving out %s: %v", w, c.name, err)
+				continue
+			}
 			if err != nil {
 				log.Fatalf("%s %s: %v", c.name, w, err)
 			}
+			if k == 0 {
+				ran = append(ran, c)
+			}
 			if want == "" {
-				want = s.out
+				want, wantFrom = s.out, c.name
 			}
 			if s.out != want {
-				log.Fatalf("%s %s printed %q, %s printed %q", c.name, w, s.out, list[0].name, want)
+				log.Fatalf("%s %s printed %q, %s printed %q", c.name, w, s.out, wantFrom, want)
 			}
 		}
+	}
+	list = ran
+	if len(list) == 0 {
+		log.Printf("%s: no client implements it", w)
+		return
 	}
 	samples := make(map[string][]sample)
 	for r := range *runs {
@@ -238,7 +356,7 @@ func workload(w string, list []client) {
 		// while the kernel is still reclaiming it).
 		for i := range list {
 			c := list[(r+i)%len(list)]
-			s, err := run(c.argv(w))
+			s, err := run(c.argv(cw, serverPort))
 			if err != nil {
 				log.Fatalf("%s %s: %v", c.name, w, err)
 			}
@@ -252,24 +370,74 @@ func workload(w string, list []client) {
 			samples[c.name] = append(samples[c.name], s)
 		}
 	}
+	meds := make(map[string]sample)
+	for _, c := range list {
+		meds[c.name] = medians(samples[c.name])
+	}
+	if w == "login" || w == "relaylogin" || w == "fetchbulk200" {
+		medianOf[w] = meds
+	}
+	// The baseline of the net figures: login for the loopback workloads,
+	// relaylogin for the latency ones.
+	baseName := "login"
 
-	fmt.Printf("### %s: %s\n\n", w, titles[w])
+	cmds, latency := latencyCommands[w]
+	latency = latency && serverPort != *port
+	title := titles[w]
+	if _, ok := latencyCommands[w]; ok && !latency {
+		title = strings.Replace(title, "through the relay", "on loopback (-delay 0)", 1)
+	}
+	fmt.Printf("### %s: %s\n\n", w, title)
 	fmt.Printf("Every client printed `%s`.\n\n", want)
-	fmt.Println("| client | wall s | cpu s | peak MiB | wall min–max s |")
-	fmt.Println("|---|--:|--:|--:|--:|")
+	if latency {
+		baseName = "relaylogin"
+	}
+	base := medianOf[baseName]
+	bulk := medianOf["fetchbulk200"]
+	// netWall is a client's median wall time less its baseline's, or NaN.
+	netWall := func(of map[string]sample, name string) float64 {
+		b, ok := base[name]
+		m, ok2 := of[name]
+		if !ok || !ok2 {
+			return math.NaN()
+		}
+		return (m.wall - b.wall).Seconds()
+	}
+	header, rule := "| client | wall s | cpu s | peak MiB | wall min–max s |", "|---|--:|--:|--:|--:|"
+	if latency && cmds > 0 {
+		header, rule = header+" round trips per command |", rule+"--:|"
+		if w == "fetchloop200" && bulk != nil {
+			header, rule = header+" net wall / own fetchbulk200's |", rule+"--:|"
+		}
+	}
+	fmt.Println(header)
+	fmt.Println(rule)
 	for _, c := range list {
 		s := samples[c.name]
-		m := medians(s)
+		m := meds[c.name]
 		lo, hi := s[0].wall, s[0].wall
 		for _, x := range s {
 			lo, hi = min(lo, x.wall), max(hi, x.wall)
 		}
-		fmt.Printf("| %s | %.3f | %.3f | %.1f | %.3f–%.3f |\n",
+		fmt.Printf("| %s | %.3f | %.3f | %.1f | %.3f–%.3f |",
 			c.name, m.wall.Seconds(), m.cpu.Seconds(), mib(m.peakKiB), lo.Seconds(), hi.Seconds())
+		if latency && cmds > 0 {
+			fmt.Printf(" %s |", figure(netWall(meds, c.name)/(2*delay.Seconds())/float64(cmds)))
+			if w == "fetchloop200" && bulk != nil {
+				fmt.Printf(" %s |", figure(netWall(meds, c.name)/netWall(bulk, c.name)))
+			}
+		}
+		fmt.Println()
 	}
 	fmt.Println()
-	fmt.Println("| ratio | cpu | wall | peak |")
-	fmt.Println("|---|--:|--:|--:|")
+	showNet := base != nil && w != "login" && w != "relaylogin"
+	if showNet {
+		fmt.Println("| ratio | cpu | wall | peak | net cpu | net wall | net peak |")
+		fmt.Println("|---|--:|--:|--:|--:|--:|--:|")
+	} else {
+		fmt.Println("| ratio | cpu | wall | peak |")
+		fmt.Println("|---|--:|--:|--:|")
+	}
 	for _, p := range ratios {
 		a, b := samples[p[0]], samples[p[1]]
 		if a == nil || b == nil {
@@ -281,9 +449,36 @@ func workload(w string, list []client) {
 			wall = append(wall, a[i].wall.Seconds()/b[i].wall.Seconds())
 			peak = append(peak, float64(a[i].peakKiB)/float64(b[i].peakKiB))
 		}
-		fmt.Printf("| %s/%s | %s | %s | %s |\n", p[0], p[1], ratio(cpu), ratio(wall), ratio(peak))
+		fmt.Printf("| %s/%s | %s | %s | %s |", p[0], p[1], ratio(cpu), ratio(wall), ratio(peak))
+		if showNet {
+			la, oka := base[p[0]]
+			lb, okb := base[p[1]]
+			if !oka || !okb {
+				fmt.Println(" – | – | – |")
+				continue
+			}
+			var ncpu, nwall, npeak []float64
+			for i := range a {
+				ncpu = append(ncpu, netRatio(float64(a[i].cpu), float64(la.cpu), float64(b[i].cpu), float64(lb.cpu)))
+				nwall = append(nwall, netRatio(float64(a[i].wall), float64(la.wall), float64(b[i].wall), float64(lb.wall)))
+				npeak = append(npeak, netRatio(float64(a[i].peakKiB), float64(la.peakKiB), float64(b[i].peakKiB), float64(lb.peakKiB)))
+			}
+			fmt.Printf(" %s | %s | %s |", ratio(ncpu), ratio(nwall), ratio(npeak))
+		}
+		fmt.Println()
 	}
 	fmt.Println()
+}
+
+// netRatio returns (a-la)/(b-lb), the ratio of two figures net of their
+// login medians, or NaN when either net figure is not above zero: within
+// the noise, the workload cost no more than login, and there is no net
+// figure to compare.
+func netRatio(a, la, b, lb float64) float64 {
+	if a-la <= 0 || b-lb <= 0 {
+		return math.NaN()
+	}
+	return (a - la) / (b - lb)
 }
 
 // run runs argv to its end and measures it. It fails if the process
@@ -303,6 +498,10 @@ func run(argv []string) (sample, error) {
 	cmd.Stdout = &out
 	cmd.Stderr = os.Stderr
 	if err := cmd.Run(); err != nil {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) && ee.ExitCode() == 3 {
+			return sample{}, fmt.Errorf("%s: %w", strings.Join(argv, " "), errUnsupported)
+		}
 		return sample{}, fmt.Errorf("%s: %w", strings.Join(argv, " "), err)
 	}
 	text := strings.TrimSuffix(out.String(), "\n")
@@ -333,6 +532,10 @@ func spawn(argv []string) {
 	start := time.Now()
 	err := cmd.Run()
 	wall := time.Since(start)
+	var ee *exec.ExitError
+	if errors.As(err, &ee) && ee.ExitCode() == 3 {
+		os.Exit(3) // the client does not implement the workload
+	}
 	if err != nil {
 		log.Fatalf("%s: %v", strings.Join(argv, " "), err)
 	}
@@ -370,13 +573,22 @@ func median(v []float64) float64 {
 	return (v[n/2-1] + v[n/2]) / 2
 }
 
-// ratio formats the median of v; a zero figure makes it meaningless.
-func ratio(v []float64) string {
-	m := median(v)
-	if math.IsNaN(m) || math.IsInf(m, 0) {
+// figure formats x, or "–" for NaN.
+func figure(x float64) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
 		return "–"
 	}
-	return fmt.Sprintf("%.2f", m)
+	return fmt.Sprintf("%.2f", x)
+}
+
+// ratio formats the median of v, leaving out the NaNs of rounds without
+// a figure; a zero figure makes it meaningless.
+func ratio(v []float64) string {
+	v = slices.DeleteFunc(slices.Clone(v), math.IsNaN)
+	if len(v) == 0 {
+		return "–"
+	}
+	return figure(median(v))
 }
 
 func mib(kib int64) float64 { return float64(kib) / 1024 }

@@ -9,12 +9,15 @@
 //
 //	workload=W messages=N bytes=B
 //
-// where N counts literals (fetch workloads) or SEARCH hits, and B is the
-// number of literal bytes received.
+// where N counts literals (fetch workloads), SEARCH hits or the FETCH
+// responses of storeloop's STOREs, and B is the number of literal bytes
+// received. Of the latency workloads it runs fetchloop200, fetchbulk200
+// and storeloop, one command at a time; on the APPEND workloads it exits
+// with status 3, which makes the harness leave it out.
 //
 // Usage:
 //
-//	holdbench -port P -workload login|fetchall|fetchloop|search|big [-mailbox M]
+//	holdbench -port P -workload W [-mailbox M]
 package main
 
 import (
@@ -26,8 +29,11 @@ import (
 	"io"
 	"log"
 	"net"
+	"os"
 	"runtime"
 	"strconv"
+
+	"github.com/goimaplib/imaplib/bench/internal/latency"
 )
 
 var (
@@ -35,7 +41,7 @@ var (
 	port     = flag.Int("port", 143, "server `port`")
 	user     = flag.String("user", "alice", "login `name`")
 	password = flag.String("password", "pass-alice", "login `password`")
-	workload = flag.String("workload", "", "login, fetchall, fetchloop, search or big")
+	workload = flag.String("workload", "", "login, fetchall, fetchloop, search, big, fetchloop200, fetchbulk200 or storeloop")
 	mailbox  = flag.String("mailbox", "", "`mailbox` to select (default bench20m for big, else bench10k)")
 )
 
@@ -48,6 +54,10 @@ func main() {
 		if *workload == "big" {
 			*mailbox = "bench20m"
 		}
+	}
+	if _, ok := latency.AppendSize(*workload); ok {
+		log.Printf("no %s workload", *workload)
+		os.Exit(3) // the harness leaves this client out of the workload
 	}
 	c, err := dial(net.JoinHostPort(*host, strconv.Itoa(*port)))
 	if err != nil {
@@ -71,6 +81,21 @@ func main() {
 		for n := 1; n <= exists; n++ {
 			must1(c.command("FETCH " + strconv.Itoa(n) + " (RFC822)"))
 		}
+	case "fetchbulk200":
+		must1(c.command("FETCH 1:" + strconv.Itoa(latency.Fetches) + " (RFC822)"))
+	case "fetchloop200":
+		for n := 1; n <= latency.Fetches; n++ {
+			must1(c.command("FETCH " + strconv.Itoa(n) + " (RFC822)"))
+		}
+	case "storeloop":
+		must1(c.command("UID STORE 1:" + strconv.Itoa(latency.Stores) + ` -FLAGS (\Seen)`))
+		for n := 1; n <= latency.Stores; n++ {
+			data := must1(c.command("UID STORE " + strconv.Itoa(n) + ` +FLAGS (\Seen)`))
+			if len(data) != 1 || !bytes.Contains(data[0], []byte(" FETCH ")) {
+				log.Fatalf("UID STORE %d returned %q", n, data)
+			}
+			messages++
+		}
 	case "search":
 		for _, item := range must1(c.command("SEARCH ALL")) {
 			if bytes.HasPrefix(item, []byte("* SEARCH")) {
@@ -84,7 +109,7 @@ func main() {
 	}
 	must1(c.command("LOGOUT"))
 	c.conn.Close()
-	if *workload != "search" && *workload != "login" {
+	if *workload != "search" && *workload != "login" && *workload != "storeloop" {
 		messages = c.literals
 	}
 	fmt.Printf("workload=%s messages=%d bytes=%d\n", *workload, messages, c.bytes)

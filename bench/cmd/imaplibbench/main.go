@@ -3,18 +3,27 @@
 //
 // It logs in, SELECTs the mailbox, runs one workload with the same calls
 // as a Python script would make (Fetch("1:*", "(RFC822)"), Fetch(n,
-// "(RFC822)") in a loop, Search("", "ALL")) and logs out. It keeps the data
-// as imaplib's caller does: all that FETCH 1:* returned until the end, one
-// answer at a time in the loops. It prints
+// "(RFC822)") in a loop, Search("", "ALL"), Uid("STORE", ...), Append)
+// and logs out. It keeps the data as imaplib's caller does: all that
+// FETCH 1:* returned until the end, one answer at a time in the loops. It
+// prints
 //
 //	workload=W messages=N bytes=B
 //
-// where N counts the (header, literal) tuples of the fetch workloads or
-// the SEARCH hits, and B is the number of literal bytes received.
+// where N counts the (header, literal) tuples of the fetch workloads, the
+// SEARCH hits, the FETCH responses of storeloop's STOREs or the APPENDs,
+// and B is the number of literal bytes received (or APPENDed).
+//
+// The latency workloads (fetchloop200, fetchbulk200, storeloop, append4k,
+// append64k; see bench/README.md) run one command at a time, as CPython
+// would. With -pipeline N the loops go through pipelinedLoop instead, with
+// up to N commands in flight; until the package's pipelined API is wired
+// in there, that exits with status 3, which makes the harness leave the
+// client out of the workload.
 //
 // Usage:
 //
-//	imaplibbench -port P -workload login|fetchall|fetchloop|search|big [-mailbox M]
+//	imaplibbench -port P -workload W [-mailbox M] [-pipeline N]
 //	             [-cpuprofile FILE] [-memprofile FILE [-memprofilerate N]]
 //
 // The memory profile is written after the workload, while its data is
@@ -24,6 +33,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"flag"
 	"fmt"
 	"log"
@@ -33,6 +43,7 @@ import (
 	"strconv"
 
 	"github.com/goimaplib/imaplib"
+	"github.com/goimaplib/imaplib/bench/internal/latency"
 )
 
 var (
@@ -40,7 +51,8 @@ var (
 	port       = flag.Int("port", 143, "server `port`")
 	user       = flag.String("user", "alice", "login `name`")
 	password   = flag.String("password", "pass-alice", "login `password`")
-	workload   = flag.String("workload", "", "login, fetchall, fetchloop, search or big")
+	workload   = flag.String("workload", "", "login, fetchall, fetchloop, search, big, fetchloop200, fetchbulk200, storeloop, append4k or append64k")
+	pipeline   = flag.Int("pipeline", 0, "run the latency loops with up to `N` commands in flight (0: one at a time)")
 	mailbox    = flag.String("mailbox", "", "`mailbox` to select (default bench20m for big, else bench10k)")
 	cpuprofile = flag.String("cpuprofile", "", "write a CPU profile to `file`")
 	memprofile = flag.String("memprofile", "", "write a memory profile to `file`")
@@ -51,6 +63,9 @@ func main() {
 	log.SetFlags(0)
 	log.SetPrefix("imaplibbench: ")
 	flag.Parse()
+	if *pipeline < 0 {
+		log.Fatal("-pipeline must be 0 or more")
+	}
 	if *mailbox == "" {
 		*mailbox = "bench10k"
 		if *workload == "big" {
@@ -83,26 +98,45 @@ func main() {
 	}
 
 	var kept []imaplib.Datum // what FETCH 1:* returned, alive until the end
-	messages, total := 0, 0
-	count := func(data []imaplib.Datum) {
-		for _, d := range data {
-			if d.Kind == imaplib.KindTuple {
-				messages++
-				total += len(d.Literal)
-			}
-		}
-	}
+	var t tally
 	switch *workload {
 	case "fetchall":
 		kept = check(m.Fetch("1:*", "(RFC822)"))
-		count(kept)
+		t.fetched(kept)
 	case "fetchloop", "big":
 		for n := 1; n <= exists; n++ {
-			count(check(m.Fetch(strconv.Itoa(n), "(RFC822)")))
+			t.fetched(check(m.Fetch(strconv.Itoa(n), "(RFC822)")))
 		}
 	case "search":
 		for _, d := range check(m.Search("", "ALL")) {
-			messages += len(bytes.Fields(d.Bytes))
+			t.messages += len(bytes.Fields(d.Bytes))
+		}
+	case "fetchbulk200":
+		t.fetched(check(m.Fetch("1:"+strconv.Itoa(latency.Fetches), "(RFC822)")))
+	case "fetchloop200", "storeloop", "append4k", "append64k":
+		l := newLoop(*workload)
+		if l.scratch != "" {
+			check(m.Create(l.scratch))
+		}
+		if l.reset != "" {
+			check(m.Uid("STORE", l.reset, "-FLAGS", `(\Seen)`))
+		}
+		var err error
+		if *pipeline > 0 {
+			err = pipelinedLoop(m, *pipeline, l, &t)
+		} else {
+			err = sequentialLoop(m, l, &t)
+		}
+		if l.scratch != "" {
+			check(m.Delete(l.scratch))
+		}
+		if errors.Is(err, errNotAvailable) {
+			log.Print(err)
+			m.Logout()
+			os.Exit(3) // the harness leaves this client out of the workload
+		}
+		if err != nil {
+			log.Fatal(err)
 		}
 	case "login":
 		// Only the session around the other workloads: start-up cost.
@@ -116,8 +150,103 @@ func main() {
 	if _, _, err := m.Logout(); err != nil {
 		log.Fatal(err)
 	}
-	fmt.Printf("workload=%s messages=%d bytes=%d\n", *workload, messages, total)
+	fmt.Printf("workload=%s messages=%d bytes=%d\n", *workload, t.messages, t.bytes)
 	runtime.KeepAlive(kept)
+}
+
+// A loop is a latency workload as the list of its commands: the arguments
+// of the sequential calls that run it one command at a time.
+type loop struct {
+	fetch   []string // Fetch(fetch[i], "(RFC822)")
+	store   []string // Uid("STORE", store[i], "+FLAGS", `(\Seen)`)
+	appends [][]byte // Append(scratch, "", nil, appends[i])
+	scratch string   // the mailbox of the APPENDs, created before and deleted after
+	reset   string   // UIDs to STORE -FLAGS (\Seen) before the loop ("": none)
+}
+
+func newLoop(w string) *loop {
+	l := &loop{}
+	switch w {
+	case "fetchloop200":
+		for n := 1; n <= latency.Fetches; n++ {
+			l.fetch = append(l.fetch, strconv.Itoa(n))
+		}
+	case "storeloop":
+		l.reset = "1:" + strconv.Itoa(latency.Stores)
+		for n := 1; n <= latency.Stores; n++ {
+			l.store = append(l.store, strconv.Itoa(n))
+		}
+	default:
+		size, _ := latency.AppendSize(w)
+		l.scratch = latency.ScratchMailbox()
+		for i := 1; i <= latency.Appends; i++ {
+			l.appends = append(l.appends, latency.Message(i, size))
+		}
+	}
+	return l
+}
+
+// A tally is what the workload line reports.
+type tally struct {
+	messages int // literals received, SEARCH hits, STOREs' FETCH responses or APPENDs
+	bytes    int // literal bytes received or APPENDed
+}
+
+// fetched counts the (header, literal) tuples of a FETCH's data.
+func (t *tally) fetched(data []imaplib.Datum) {
+	for _, d := range data {
+		if d.Kind == imaplib.KindTuple {
+			t.messages++
+			t.bytes += len(d.Literal)
+		}
+	}
+}
+
+// stored checks that a UID STORE's data is one FETCH response for that
+// UID, and counts it.
+func (t *tally) stored(uid string, data []imaplib.Datum) {
+	if len(data) != 1 || !bytes.Contains(data[0].Bytes, []byte("UID "+uid+" ")) && !bytes.Contains(data[0].Bytes, []byte("UID "+uid+")")) {
+		log.Fatalf("UID STORE %s returned %s", uid, imaplib.Repr("OK", data))
+	}
+	t.messages++
+}
+
+// appended counts one APPEND of msg.
+func (t *tally) appended(msg []byte) {
+	t.messages++
+	t.bytes += len(msg)
+}
+
+// sequentialLoop runs l with the package's ordinary calls, one command at
+// a time, and tallies each command's data.
+func sequentialLoop(m *imaplib.IMAP4, l *loop, t *tally) error {
+	for _, n := range l.fetch {
+		t.fetched(check(m.Fetch(n, "(RFC822)")))
+	}
+	for _, uid := range l.store {
+		t.stored(uid, check(m.Uid("STORE", uid, "+FLAGS", `(\Seen)`)))
+	}
+	for _, msg := range l.appends {
+		check(m.Append(l.scratch, "", nil, msg))
+		t.appended(msg)
+	}
+	return nil
+}
+
+// errNotAvailable is pipelinedLoop's answer until the pipelined API is
+// wired in.
+var errNotAvailable = errors.New("-pipeline: the pipelined API is not available in this build")
+
+// pipelinedLoop runs l with up to window commands in flight, and tallies
+// each command's data in command order, exactly as sequentialLoop does
+// (t.fetched, t.stored, t.appended), so that the harness sees the same
+// workload line from both.
+//
+// TODO: the package's pipelined API lands separately (issue 13, item 2);
+// wire it in here. Until then the harness leaves the client out.
+func pipelinedLoop(m *imaplib.IMAP4, window int, l *loop, t *tally) error {
+	_, _, _, _ = m, window, l, t
+	return errNotAvailable
 }
 
 // check stops the program unless a command returned OK, and returns its data.

@@ -7,12 +7,17 @@
 //
 //	workload=W messages=N bytes=B
 //
-// where N counts literals (fetch workloads) or SEARCH hits, and B is the
-// number of literal bytes received.
+// where N counts literals (fetch workloads), SEARCH hits, the FETCH
+// responses of storeloop's STOREs or the APPENDs, and B is the number of
+// literal bytes received (or APPENDed).
+//
+// On the latency loops (fetchloop200, storeloop, append4k, append64k) it
+// is the floor of a pipelining client: it writes all the loop's commands
+// at once, the APPENDs with LITERAL+ literals, and then reads the answers.
 //
 // Usage:
 //
-//	rawbench -port P -workload login|fetchall|fetchloop|search|big [-mailbox M]
+//	rawbench -port P -workload W [-mailbox M]
 package main
 
 import (
@@ -24,6 +29,8 @@ import (
 	"log"
 	"net"
 	"strconv"
+
+	"github.com/goimaplib/imaplib/bench/internal/latency"
 )
 
 var (
@@ -31,7 +38,7 @@ var (
 	port     = flag.Int("port", 143, "server `port`")
 	user     = flag.String("user", "alice", "login `name`")
 	password = flag.String("password", "pass-alice", "login `password`")
-	workload = flag.String("workload", "", "login, fetchall, fetchloop, search or big")
+	workload = flag.String("workload", "", "login, fetchall, fetchloop, search, big, fetchloop200, fetchbulk200, storeloop, append4k or append64k")
 	mailbox  = flag.String("mailbox", "", "`mailbox` to select (default bench20m for big, else bench10k)")
 )
 
@@ -60,6 +67,35 @@ func main() {
 		}
 	case "search":
 		must(c.command("SEARCH ALL"))
+	case "fetchbulk200":
+		must(c.command("FETCH 1:" + strconv.Itoa(latency.Fetches) + " (RFC822)"))
+	case "fetchloop200":
+		var cmds [][]byte
+		for n := 1; n <= latency.Fetches; n++ {
+			cmds = append(cmds, []byte("FETCH "+strconv.Itoa(n)+" (RFC822)"))
+		}
+		must(c.pipeline(cmds))
+	case "storeloop":
+		must(c.command("UID STORE 1:" + strconv.Itoa(latency.Stores) + ` -FLAGS (\Seen)`))
+		before := c.fetches
+		var cmds [][]byte
+		for n := 1; n <= latency.Stores; n++ {
+			cmds = append(cmds, []byte("UID STORE "+strconv.Itoa(n)+` +FLAGS (\Seen)`))
+		}
+		must(c.pipeline(cmds))
+		c.fetches -= before
+	case "append4k", "append64k":
+		size, _ := latency.AppendSize(*workload)
+		scratch := latency.ScratchMailbox()
+		must(c.command("CREATE " + scratch))
+		var cmds [][]byte
+		for i := 1; i <= latency.Appends; i++ {
+			cmd := fmt.Appendf(nil, "APPEND %s {%d+}\r\n", scratch, size)
+			cmds = append(cmds, append(cmd, latency.Message(i, size)...))
+		}
+		must(c.pipeline(cmds))
+		must(c.command("DELETE " + scratch))
+		c.appends, c.bytes = latency.Appends, int64(latency.Appends*size)
 	case "login":
 		// Only the session around the other workloads: start-up cost.
 	default:
@@ -68,8 +104,13 @@ func main() {
 	must(c.command("LOGOUT"))
 	c.conn.Close()
 	messages := c.literals
-	if *workload == "search" {
+	switch *workload {
+	case "search":
 		messages = c.hits
+	case "storeloop":
+		messages = c.fetches
+	case "append4k", "append64k":
+		messages = c.appends
 	}
 	fmt.Printf("workload=%s messages=%d bytes=%d\n", *workload, messages, c.bytes)
 }
@@ -103,6 +144,8 @@ type client struct {
 
 	exists   int   // from "* N EXISTS"
 	hits     int   // numbers in "* SEARCH" lines
+	fetches  int   // "* N FETCH" responses
+	appends  int   // messages APPENDed
 	literals int   // literals received
 	bytes    int64 // literal bytes received
 }
@@ -159,6 +202,46 @@ func (c *client) command(cmd string) error {
 	}
 }
 
+// pipeline sends all of cmds at once, each with its own tag, from
+// another goroutine, and reads the responses until every command has had
+// its tagged reply, which must be OK. Replies may come in any order.
+func (c *client) pipeline(cmds [][]byte) error {
+	first := c.tagnum
+	var out []byte
+	for _, cmd := range cmds {
+		out = append(append(append(append(out, "BNCH"...), strconv.Itoa(c.tagnum)...), ' '), cmd...)
+		out = append(out, "\r\n"...)
+		c.tagnum++
+	}
+	werr := make(chan error, 1)
+	go func() {
+		_, err := c.conn.Write(out)
+		werr <- err
+	}()
+	for done := 0; done < len(cmds); {
+		if err := c.readLine(); err != nil {
+			return err
+		}
+		head := c.line.head[:c.line.nhead]
+		if !bytes.HasPrefix(head, []byte("BNCH")) {
+			if err := c.untagged(); err != nil {
+				return err
+			}
+			continue
+		}
+		tag, rest, _ := bytes.Cut(head[len("BNCH"):], []byte(" "))
+		n, err := strconv.Atoi(string(tag))
+		if err != nil || n < first || n >= c.tagnum {
+			return fmt.Errorf("unexpected tagged reply %q", head)
+		}
+		if !bytes.HasPrefix(rest, []byte("OK")) {
+			return fmt.Errorf("%.40q: %q", cmds[n-first], head)
+		}
+		done++
+	}
+	return <-werr
+}
+
 // untagged handles one untagged response whose first line has been read:
 // it skips every literal of the response and the lines that follow them.
 func (c *client) untagged() error {
@@ -172,6 +255,8 @@ func (c *client) untagged() error {
 			return fmt.Errorf("bad EXISTS: %q", l.head[:l.nhead])
 		}
 		c.exists = n
+	} else if bytes.Contains(l.head[:l.nhead], []byte(" FETCH (")) {
+		c.fetches++ // no allocation: this is the floor
 	}
 	for {
 		n, ok := l.literal()

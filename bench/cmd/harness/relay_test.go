@@ -1,0 +1,210 @@
+//go:build linux
+
+package main
+
+import (
+	"bytes"
+	"io"
+	"math/rand/v2"
+	"net"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+)
+
+// echoServer accepts connections on 127.0.0.1 and echoes every byte back
+// until the client closes. Its close waits for all its goroutines.
+type echoServer struct {
+	ln net.Listener
+	wg sync.WaitGroup
+}
+
+func newEchoServer(t *testing.T) *echoServer {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &echoServer{ln: ln}
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			s.wg.Add(1)
+			go func() {
+				defer s.wg.Done()
+				defer c.Close()
+				io.Copy(c, c)
+			}()
+		}
+	}()
+	return s
+}
+
+func (s *echoServer) close() {
+	s.ln.Close()
+	s.wg.Wait()
+}
+
+// relayTo starts a relay to s and registers its close.
+func relayTo(t *testing.T, s *echoServer, delay time.Duration) (*relay, net.Conn) {
+	t.Helper()
+	r, err := newRelay(s.ln.Addr().String(), delay)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := net.Dial("tcp", r.ln.Addr().String())
+	if err != nil {
+		r.Close()
+		t.Fatal(err)
+	}
+	return r, c
+}
+
+// TestRelayBytes sends 8 MiB of random bytes in writes of random sizes
+// through the relay to an echo server, and checks that the same bytes, in
+// the same order, come back through the relay.
+func TestRelayBytes(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	s := newEchoServer(t)
+	defer s.close()
+	r, c := relayTo(t, s, time.Millisecond)
+	defer r.Close()
+	defer c.Close()
+
+	rng := rand.New(rand.NewPCG(1, 2))
+	sent := make([]byte, 8<<20)
+	for i := range sent {
+		sent[i] = byte(rng.Uint32())
+	}
+	werr := make(chan error, 1)
+	go func() {
+		b := sent
+		for len(b) > 0 {
+			n := min(len(b), 1+rng.IntN(100<<10))
+			if _, err := c.Write(b[:n]); err != nil {
+				werr <- err
+				return
+			}
+			b = b[n:]
+		}
+		werr <- nil
+	}()
+	got := make([]byte, len(sent))
+	if _, err := io.ReadFull(c, got); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-werr; err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, sent) {
+		i := 0
+		for got[i] == sent[i] {
+			i++
+		}
+		t.Fatalf("the echo differs from byte %d on", i)
+	}
+}
+
+// TestRelayDelay checks that a ping-pong through the relay takes at least
+// twice the one-way delay.
+func TestRelayDelay(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	const delay = 5 * time.Millisecond
+	s := newEchoServer(t)
+	defer s.close()
+	r, c := relayTo(t, s, delay)
+	defer r.Close()
+	defer c.Close()
+
+	buf := make([]byte, 16)
+	for i := range 5 {
+		msg := []byte{'p', byte('0' + i)}
+		start := time.Now()
+		if _, err := c.Write(msg); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.ReadFull(c, buf[:len(msg)]); err != nil {
+			t.Fatal(err)
+		}
+		if rtt := time.Since(start); rtt < 2*delay {
+			t.Errorf("round trip %d took %v, want at least %v", i, rtt, 2*delay)
+		}
+		if !bytes.Equal(buf[:len(msg)], msg) {
+			t.Fatalf("got %q, want %q", buf[:len(msg)], msg)
+		}
+	}
+}
+
+// relayPair connects a client through a relay to a server that the test
+// drives by hand, and returns the three. The caller closes them.
+func relayPair(t *testing.T) (r *relay, client, server net.Conn) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	if r, err = newRelay(ln.Addr().String(), time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	if client, err = net.Dial("tcp", r.ln.Addr().String()); err != nil {
+		r.Close()
+		t.Fatal(err)
+	}
+	if server, err = ln.Accept(); err != nil {
+		client.Close()
+		r.Close()
+		t.Fatal(err)
+	}
+	return r, client, server
+}
+
+// TestRelayClose checks that closing either side closes the other: what
+// the closing side wrote before it closed still arrives, then EOF.
+func TestRelayClose(t *testing.T) {
+	for _, closer := range []string{"client", "server"} {
+		t.Run(closer, func(t *testing.T) {
+			defer goleak.VerifyNone(t)
+			r, c, server := relayPair(t)
+			defer r.Close()
+			from, to := c, server
+			if closer == "server" {
+				from, to = server, c
+			}
+			defer to.Close()
+			if _, err := from.Write([]byte("* BYE")); err != nil {
+				t.Fatal(err)
+			}
+			from.Close()
+			if got, err := io.ReadAll(to); err != nil || string(got) != "* BYE" {
+				t.Fatalf("read %q, %v; want %q", got, err, "* BYE")
+			}
+		})
+	}
+}
+
+// TestRelayCloseWhileBusy closes the relay while data is queued both
+// ways: Close returns, and every goroutine ends.
+func TestRelayCloseWhileBusy(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	s := newEchoServer(t)
+	defer s.close()
+	r, c := relayTo(t, s, time.Hour)
+	defer c.Close()
+	if _, err := c.Write(make([]byte, 1<<20)); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// The relay closed the client's connection: reading ends (with EOF
+	// or, as the relay dropped unread bytes, a reset).
+	io.ReadAll(c)
+}
