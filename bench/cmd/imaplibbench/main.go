@@ -33,7 +33,6 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"flag"
 	"fmt"
 	"log"
@@ -53,6 +52,7 @@ var (
 	password   = flag.String("password", "pass-alice", "login `password`")
 	workload   = flag.String("workload", "", "login, fetchall, fetchloop, search, big, fetchloop200, fetchbulk200, storeloop, append4k or append64k")
 	pipeline   = flag.Int("pipeline", 0, "run the latency loops with up to `N` commands in flight (0: one at a time)")
+	litplus    = flag.Bool("literalplus", false, "connect WithLiteralPlus: APPEND literals non-synchronizing where the server allows")
 	mailbox    = flag.String("mailbox", "", "`mailbox` to select (default bench20m for big, else bench10k)")
 	cpuprofile = flag.String("cpuprofile", "", "write a CPU profile to `file`")
 	memprofile = flag.String("memprofile", "", "write a memory profile to `file`")
@@ -86,7 +86,11 @@ func main() {
 		defer pprof.StopCPUProfile()
 	}
 
-	m, err := imaplib.New(*host, *port)
+	var opts []imaplib.Option
+	if *litplus {
+		opts = append(opts, imaplib.WithLiteralPlus())
+	}
+	m, err := imaplib.New(*host, *port, opts...)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -129,11 +133,6 @@ func main() {
 		}
 		if l.scratch != "" {
 			check(m.Delete(l.scratch))
-		}
-		if errors.Is(err, errNotAvailable) {
-			log.Print(err)
-			m.Logout()
-			os.Exit(3) // the harness leaves this client out of the workload
 		}
 		if err != nil {
 			log.Fatal(err)
@@ -233,20 +232,54 @@ func sequentialLoop(m *imaplib.IMAP4, l *loop, t *tally) error {
 	return nil
 }
 
-// errNotAvailable is pipelinedLoop's answer until the pipelined API is
-// wired in.
-var errNotAvailable = errors.New("-pipeline: the pipelined API is not available in this build")
-
 // pipelinedLoop runs l with up to window commands in flight, and tallies
-// each command's data in command order, exactly as sequentialLoop does
-// (t.fetched, t.stored, t.appended), so that the harness sees the same
-// workload line from both.
-//
-// TODO: the package's pipelined API lands separately (issue 13, item 2);
-// wire it in here. Until then the harness leaves the client out.
+// each command's data in command order, exactly as sequentialLoop does, so
+// that the harness sees the same workload line from both: FETCHes through
+// a Pipeline, STOREs through a Pipeline on the UID view, and the APPENDs
+// as one AppendMany (MULTIAPPEND: one round trip per message, or one per
+// batch with -literalplus).
 func pipelinedLoop(m *imaplib.IMAP4, window int, l *loop, t *tally) error {
-	_, _, _, _ = m, window, l, t
-	return errNotAvailable
+	if len(l.fetch) > 0 {
+		p := m.Pipeline(window)
+		calls := make([]*imaplib.Call, len(l.fetch))
+		for i, n := range l.fetch {
+			calls[i] = p.Fetch(n, "(RFC822)")
+		}
+		for _, c := range calls {
+			t.fetched(check(c.Result()))
+		}
+		if err := p.Close(); err != nil {
+			return err
+		}
+	}
+	if len(l.store) > 0 {
+		p := m.With(imaplib.UID).Pipeline(window)
+		calls := make([]*imaplib.Call, len(l.store))
+		for i, uid := range l.store {
+			calls[i] = p.Store(uid, "+FLAGS", `(\Seen)`)
+		}
+		for i, c := range calls {
+			t.stored(l.store[i], check(c.Result()))
+		}
+		if err := p.Close(); err != nil {
+			return err
+		}
+	}
+	if len(l.appends) > 0 {
+		msgs := make([]imaplib.AppendMessage, len(l.appends))
+		for i, msg := range l.appends {
+			msgs[i] = imaplib.AppendMessage{Message: msg}
+		}
+		typ, data, appended, err := m.AppendMany(l.scratch, msgs...)
+		check(typ, data, err)
+		if appended != len(msgs) {
+			return fmt.Errorf("AppendMany appended %d of %d", appended, len(msgs))
+		}
+		for _, msg := range l.appends {
+			t.appended(msg)
+		}
+	}
+	return nil
 }
 
 // check stops the program unless a command returned OK, and returns its data.
