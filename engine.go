@@ -41,6 +41,8 @@ type engine struct {
 	partial []byte // a line begun before an IDLE wait ended
 	lineBuf []byte // where long lines are assembled
 	wbuf    []byte // the command line being written
+	held    []byte // writes kept back while holding (see hold)
+	holding bool
 
 	dead error // set when the connection can no longer be used
 
@@ -298,10 +300,30 @@ func appendAnnouncement(w []byte, n int64, nonSync, utf8 bool) []byte {
 
 // write writes b to the server; a failure retires the connection.
 func (e *engine) write(b []byte) error {
+	if e.holding {
+		e.held = append(e.held, b...)
+		return nil
+	}
 	if _, err := e.dt.Write(b); err != nil {
 		return e.ioFailure(err)
 	}
 	return nil
+}
+
+// hold makes writes wait in a buffer until flush, so that commands sent
+// one after another without reading go out in one write (and, on a real
+// link, in as few packets as the window allows). Only commands that need
+// no continuation may be held.
+func (e *engine) hold() { e.holding = true }
+
+// flush writes what hold kept back, and with release also stops holding.
+func (e *engine) flush(release bool) error {
+	b := e.held
+	e.held = e.held[:0]
+	e.holding = false
+	err := e.writeSome(b)
+	e.holding = !release && err == nil
+	return err
 }
 
 // writeLine writes one line of an exchange that is not a command (an
@@ -656,6 +678,12 @@ func (e *engine) resink() {
 // continuation request in e.cont. With keepLine it also returns the
 // first line of untagged responses and continuations.
 func (e *engine) read(keepLine bool) (response, error) {
+	if e.holding {
+		// Nothing can be answered that was not sent.
+		if err := e.flush(false); err != nil {
+			return response{}, err
+		}
+	}
 	var line []byte
 	var err error
 	for {

@@ -73,6 +73,7 @@ type Call struct {
 // commands in flight (at least 1). It takes the connection until Close.
 func (m *IMAP4) Pipeline(window int) *Pipeline {
 	release := m.begin()
+	m.e.hold()
 	return &Pipeline{m: m, window: max(window, 1), uid: m.call.uid, release: release}
 }
 
@@ -120,6 +121,9 @@ func (p *Pipeline) Close() error {
 		p.step()
 	}
 	p.closed = true
+	if err := p.m.e.flush(true); err != nil && p.err == nil {
+		p.err = err
+	}
 	p.release()
 	return p.err
 }
