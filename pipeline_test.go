@@ -188,27 +188,18 @@ func TestPipelineMatchesOneByOneMemServer(t *testing.T) {
 func TestPipelineMatchesOneByOneDovecot(t *testing.T) {
 	lab := needDovecot(t)
 	user, password := lab.NewUser(t)
-	m, err := New(lab.Host, lab.Port)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.Logout()
-	if _, _, err := m.Login(user, password); err != nil {
-		t.Fatal(err)
-	}
-	for _, msg := range pipelineMessages(50) {
-		if _, _, err := m.Append("INBOX", "", nil, msg); err != nil {
-			t.Fatal(err)
-		}
-	}
-	m.Select("", false)
-	comparePipelined(t, m, 50, 16)
-	comparePipelined(t, m.With(UID), 50, 16)
+	pipelineOnLab(t, &lab.labServer, user, password, 50)
 }
 
 func TestPipelineMatchesOneByOneCyrus(t *testing.T) {
 	lab := needCyrus(t)
 	user, password := lab.NewUser(t)
+	pipelineOnLab(t, &lab.labServer, user, password, 30)
+}
+
+// pipelineOnLab appends n messages for a fresh user of a lab server and
+// compares pipelined and one-by-one runs on them, by number and by UID.
+func pipelineOnLab(t *testing.T, lab *labServer, user, password string, n int) {
 	m, err := New(lab.Host, lab.Port)
 	if err != nil {
 		t.Fatal(err)
@@ -217,14 +208,14 @@ func TestPipelineMatchesOneByOneCyrus(t *testing.T) {
 	if _, _, err := m.Login(user, password); err != nil {
 		t.Fatal(err)
 	}
-	for _, msg := range pipelineMessages(30) {
+	for _, msg := range pipelineMessages(n) {
 		if _, _, err := m.Append("INBOX", "", nil, msg); err != nil {
 			t.Fatal(err)
 		}
 	}
 	m.Select("", false)
-	comparePipelined(t, m, 30, 16)
-	comparePipelined(t, m.With(UID), 30, 16)
+	comparePipelined(t, m, n, 16)
+	comparePipelined(t, m.With(UID), n, 16)
 }
 
 // pipelineWire is the server's side of n pipelined "FETCH i (RFC822)"
