@@ -241,85 +241,156 @@ func FuzzDecodeBody(f *testing.F) {
 	})
 }
 
-// FuzzParseResponses runs every response parser other than ParseFetch on
-// the same input: no panic, only *ParseError, results bounded by the input
-// (sequence sets aside, which expand within maxSetSize), and a sequence
-// set printed from the numbers it gave parses back to them.
-func FuzzParseResponses(f *testing.F) {
-	for _, s := range []string{
-		`(\HasNoChildren) "/" "INBOX"`, `() NIL Entw&APw-rfe ("CHILDINFO" ("SUBSCRIBED"))`,
-		`"INBOX" (MESSAGES 2 UIDNEXT 4)`, "1 2 3 (MODSEQ 9)", `(TAG "A1") UID MIN 1 ALL 1:3,7`,
-		"(2)(3 6 (4 23)(44 7 96))", `"" (STORAGE 10 512)`, "INBOX Fred rwi", `(("" "/")) NIL NIL`,
-		`("name" "x")`, "[COPYUID 1 2:3 5:4] done", "1,3:5",
-	} {
+// responseSeeds are wire texts of the responses the parsers below read;
+// each fuzz target starts from all of them.
+var responseSeeds = []string{
+	`(\HasNoChildren) "/" "INBOX"`, `() NIL Entw&APw-rfe ("CHILDINFO" ("SUBSCRIBED"))`,
+	`"INBOX" (MESSAGES 2 UIDNEXT 4)`, "1 2 3 (MODSEQ 9)", `(TAG "A1") UID MIN 1 ALL 1:3,7`,
+	"(2)(3 6 (4 23)(44 7 96))", `"" (STORAGE 10 512)`, "INBOX Fred rwi", `(("" "/")) NIL NIL`,
+	`("name" "x")`, "[COPYUID 1 2:3 5:4] done", "1,3:5",
+}
+
+// fuzzResponseParser runs one parser on fuzzed response text: it may
+// fail only with a *ParseError, and returns at most a bounded number of
+// results (n, when the parser reports a count).
+func fuzzResponseParser(f *testing.F, name string, parse func(s string, data []Datum) (n int, err error)) {
+	for _, s := range responseSeeds {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		data := wireData(s)
-		check := func(name string, err error) {
-			var pe *ParseError
-			if err != nil && !errors.As(err, &pe) {
-				t.Fatalf("%s(%q): error %T %v", name, s, err, err)
-			}
+		n, err := parse(s, wireData(s))
+		var pe *ParseError
+		if err != nil && !errors.As(err, &pe) {
+			t.Fatalf("%s(%q): error %T %v", name, s, err, err)
 		}
-		bounded := func(name string, n int) {
-			if n > 2*len(s)+2 {
-				t.Fatalf("%s(%q): %d results from %d bytes", name, s, n, len(s))
-			}
+		if n > 2*len(s)+2 {
+			t.Fatalf("%s(%q): %d results from %d bytes", name, s, n, len(s))
 		}
+	})
+}
+
+func FuzzParseList(f *testing.F) {
+	fuzzResponseParser(f, "ParseList", func(s string, data []Datum) (int, error) {
 		list, err := ParseList(data, false)
-		check("ParseList", err)
-		bounded("ParseList", len(list))
 		for _, m := range list {
 			if !utf8.ValidString(m.Name) {
-				t.Fatalf("ParseList(%q): name %q", s, m.Name)
+				return 0, fmt.Errorf("name %q is not UTF-8", m.Name)
 			}
 		}
+		return len(list), err
+	})
+}
+
+func FuzzParseStatus(f *testing.F) {
+	fuzzResponseParser(f, "ParseStatus", func(s string, data []Datum) (int, error) {
 		st, err := ParseStatus(data, true)
-		check("ParseStatus", err)
-		bounded("ParseStatus", len(st))
+		return len(st), err
+	})
+}
+
+func FuzzParseSearch(f *testing.F) {
+	fuzzResponseParser(f, "ParseSearch", func(s string, data []Datum) (int, error) {
 		nums, _, err := ParseSearch(data)
-		check("ParseSearch", err)
-		bounded("ParseSearch", len(nums))
-		_, err = ParseESearch(data)
-		check("ParseESearch", err)
+		return len(nums), err
+	})
+}
+
+func FuzzParseESearch(f *testing.F) {
+	fuzzResponseParser(f, "ParseESearch", func(s string, data []Datum) (int, error) {
+		es, err := ParseESearch(data)
+		return len(es), err
+	})
+}
+
+func FuzzParseThread(f *testing.F) {
+	fuzzResponseParser(f, "ParseThread", func(s string, data []Datum) (int, error) {
 		threads, err := ParseThread(data)
-		check("ParseThread", err)
-		bounded("ParseThread", len(threads))
+		return len(threads), err
+	})
+}
+
+func FuzzParseCapability(f *testing.F) {
+	fuzzResponseParser(f, "ParseCapability", func(s string, data []Datum) (int, error) {
 		caps, err := ParseCapability(data)
-		check("ParseCapability", err)
-		bounded("ParseCapability", len(caps))
-		_, err = ParseQuota(data)
-		check("ParseQuota", err)
-		_, _, err = ParseQuotaRoot(data)
-		check("ParseQuotaRoot", err)
-		_, err = ParseACL(data)
-		check("ParseACL", err)
+		return len(caps), err
+	})
+}
+
+func FuzzParseQuota(f *testing.F) {
+	fuzzResponseParser(f, "ParseQuota", func(s string, data []Datum) (int, error) {
+		q, err := ParseQuota(data)
+		if err != nil {
+			return len(q), err
+		}
+		_, roots, err := ParseQuotaRoot(data)
+		return len(roots), err
+	})
+}
+
+func FuzzParseACL(f *testing.F) {
+	fuzzResponseParser(f, "ParseACL", func(s string, data []Datum) (int, error) {
+		acl, err := ParseACL(data)
+		if err != nil {
+			return len(acl), err
+		}
 		_, _, err = ParseMyRights(data)
-		check("ParseMyRights", err)
-		_, err = ParseNamespace(data)
-		check("ParseNamespace", err)
-		_, err = ParseID(data)
-		check("ParseID", err)
-		if c, ok := ParseResponseCode([]byte(s)); ok {
-			_, _, err = ParseAppendUID(c.Args)
-			check("ParseAppendUID", err)
-			_, _, _, err = ParseCopyUID(c.Args)
-			check("ParseCopyUID", err)
-			_, err = ParsePermanentFlags(c.Args)
-			check("ParsePermanentFlags", err)
+		return len(acl), err
+	})
+}
+
+func FuzzParseNamespace(f *testing.F) {
+	fuzzResponseParser(f, "ParseNamespace", func(s string, data []Datum) (int, error) {
+		_, err := ParseNamespace(data)
+		return 0, err
+	})
+}
+
+func FuzzParseID(f *testing.F) {
+	fuzzResponseParser(f, "ParseID", func(s string, data []Datum) (int, error) {
+		id, err := ParseID(data)
+		return len(id), err
+	})
+}
+
+func FuzzParseResponseCode(f *testing.F) {
+	fuzzResponseParser(f, "ParseResponseCode", func(s string, data []Datum) (int, error) {
+		c, ok := ParseResponseCode([]byte(s))
+		if !ok {
+			return 0, nil
 		}
+		if _, _, err := ParseAppendUID(c.Args); err != nil {
+			var pe *ParseError
+			if !errors.As(err, &pe) {
+				return 0, err
+			}
+		}
+		if _, _, _, err := ParseCopyUID(c.Args); err != nil {
+			var pe *ParseError
+			if !errors.As(err, &pe) {
+				return 0, err
+			}
+		}
+		flags, err := ParsePermanentFlags(c.Args)
+		return len(flags), err
+	})
+}
+
+// FuzzParseSeqSet also checks a round trip: a set printed as its numbers
+// parses back to the same numbers.
+func FuzzParseSeqSet(f *testing.F) {
+	fuzzResponseParser(f, "ParseSeqSet", func(s string, data []Datum) (int, error) {
 		set, err := ParseSeqSet(s)
-		check("ParseSeqSet", err)
-		if err == nil {
-			parts := make([]string, len(set))
-			for i, n := range set {
-				parts[i] = strconv.FormatUint(uint64(n), 10)
-			}
-			again, err := ParseSeqSet(strings.Join(parts, ","))
-			if err != nil || !slices.Equal(again, set) {
-				t.Fatalf("ParseSeqSet(%q) = %v; printed and parsed again: %v %v", s, set, again, err)
-			}
+		if err != nil {
+			return 0, err
 		}
+		parts := make([]string, len(set))
+		for i, n := range set {
+			parts[i] = strconv.FormatUint(uint64(n), 10)
+		}
+		again, err := ParseSeqSet(strings.Join(parts, ","))
+		if err != nil || !slices.Equal(again, set) {
+			return 0, fmt.Errorf("printed and parsed again: %v, %v", again, err)
+		}
+		return 0, nil
 	})
 }
