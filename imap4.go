@@ -519,7 +519,7 @@ func (m *IMAP4) send(c *command) (*command, error) {
 // checkArgs refuses arguments of command name that cannot go on its line.
 func (m *IMAP4) checkArgs(name string, args []arg) error {
 	for _, a := range args {
-		if err := checkLineSafe(name, a.b); err != nil {
+		if err := checkLineSafe(name, "", a.b); err != nil {
 			return err
 		}
 		// Python encodes a str argument with the connection's encoding,
@@ -544,9 +544,9 @@ func (m *IMAP4) nonSyncAllowed(lit *literal) bool {
 
 // checkLineSafe refuses NUL, CR and LF in text that goes into a command
 // line: they would end the line and start another command.
-func checkLineSafe(fn string, b []byte) error {
+func checkLineSafe(fn, argName string, b []byte) error {
 	if bytes.ContainsAny(b, "\x00\r\n") {
-		return &ArgumentError{Func: fn, Msg: "NUL, CR and LF not allowed in commands", Python: ValueError}
+		return &ArgumentError{Func: fn, Arg: argName, Msg: "NUL, CR and LF not allowed in commands", Python: ValueError}
 	}
 	return nil
 }

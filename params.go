@@ -202,8 +202,8 @@ func (m *IMAP4) param(fn string, kind byte, v any) (string, error) {
 		if err := m.checkEncodable(fn, "params", x); err != nil {
 			return "", err
 		}
-		if strings.ContainsAny(x, "\x00\r\n") {
-			return "", bad(ValueError, "NUL, CR and LF not allowed in commands")
+		if err := checkLineSafe(fn, "params", []byte(x)); err != nil {
+			return "", err
 		}
 		return astringOf(x, false), nil
 	case []string:
