@@ -89,7 +89,12 @@ func (c *countingReader) Read(p []byte) (int, error) {
 func (m *IMAP4) CompressedBytesRead() int64 {
 	m.cmdMu.Lock()
 	defer m.cmdMu.Unlock()
-	ct, ok := m.e.dt.transport.(*compressTransport)
+	return m.e.compressedBytesRead()
+}
+
+// compressedBytesRead is CompressedBytesRead for the engine's transport.
+func (e *engine) compressedBytesRead() int64 {
+	ct, ok := e.dt.transport.(*compressTransport)
 	if !ok {
 		return -1
 	}

@@ -3,6 +3,7 @@ package imaplib
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // engine is the only code that reads or writes a connection. It owns the
@@ -251,11 +253,7 @@ func (e *engine) newTag() string {
 func (e *engine) start(c *command) error {
 	c.tag = e.newTag()
 	e.inflight[c.tag] = c
-	if len(e.inflight) == 1 {
-		e.shared = c.sink
-	} else if c.sink != e.shared {
-		e.shared = nil
-	}
+	e.resink()
 	w := append(e.wbuf[:0], c.tag...)
 	w = append(w, ' ')
 	w = append(w, c.name...)
@@ -799,6 +797,23 @@ func (e *engine) readLiterals(snk sink, typ string, dat []byte) ([]byte, error) 
 		}
 		dat = bytes.Clone(next)
 	}
+}
+
+// waitResponse reads one response, waiting for it to begin until until
+// (zero: without limit) and within ctx (nil: none), as an idler waits. It
+// returns errWaitEnded when until passed first, and ctx's error when ctx
+// ended the wait; a line begun before either is kept for the next read.
+func (e *engine) waitResponse(until time.Time, ctx context.Context) error {
+	disarm := e.dt.arm(ctx)
+	e.dt.waiting, e.dt.until = true, until
+	_, err := e.read(false)
+	e.dt.waiting, e.dt.until = false, time.Time{}
+	cerr := e.dt.ctxErr()
+	disarm()
+	if err == errWaitEnded && cerr != nil {
+		return cerr
+	}
+	return err
 }
 
 // streamLiteral hands a literal of n bytes to lr as a reader of exactly

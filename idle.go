@@ -151,7 +151,7 @@ func (i *Idler) pop(deadline time.Time, useDeadline bool) (idleResponse, bool) {
 		if useDeadline && !deadline.IsZero() && !time.Now().Before(deadline) {
 			return idleResponse{}, false
 		}
-		if err := i.wait(deadline); err != nil {
+		if err := m.e.waitResponse(deadline, i.ctx); err != nil {
 			if err != errWaitEnded {
 				i.err = err
 			}
@@ -169,23 +169,6 @@ func (i *Idler) pop(deadline time.Time, useDeadline bool) (idleResponse, bool) {
 		m.log.mesg(fmt.Sprintf("idle _pop read %s", r.typ))
 	}
 	return r, true
-}
-
-// wait reads one response, waiting until deadline (zero: without limit)
-// and within the view's context. It returns errWaitEnded when the
-// deadline passed first, or the context's error when that ended the wait.
-func (i *Idler) wait(deadline time.Time) error {
-	dt := i.m.e.dt
-	disarm := dt.arm(i.ctx)
-	dt.waiting, dt.until = true, deadline
-	_, err := i.m.e.read(false)
-	dt.waiting, dt.until = false, time.Time{}
-	cerr := dt.ctxErr()
-	disarm()
-	if err == errWaitEnded && cerr != nil {
-		return cerr
-	}
-	return err
 }
 
 // Close ends IDLE: it sends DONE and waits for the server's completion.

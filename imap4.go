@@ -563,13 +563,7 @@ func (m *IMAP4) commandComplete(c *command) (string, []Datum, error) {
 	}
 	typ, data, err := m.getTaggedResponse(c, logout)
 	if err != nil {
-		switch e := err.(type) {
-		case *AbortError:
-			return "", nil, &AbortError{Msg: fmt.Sprintf("command: %s => %s", name, e.Msg), Err: e}
-		case *Error:
-			return "", nil, &Error{Msg: fmt.Sprintf("command: %s => %s", name, e.Msg), Err: e}
-		}
-		return "", nil, err
+		return "", nil, waitError(name, err)
 	}
 	if !logout {
 		if err := m.checkBye(); err != nil {
@@ -577,9 +571,27 @@ func (m *IMAP4) commandComplete(c *command) (string, []Datum, error) {
 		}
 	}
 	if typ == "BAD" {
-		return "", nil, &Error{Msg: fmt.Sprintf("%s command error: %s %s", name, typ, dataListRepr(data))}
+		return "", nil, badReply(name, typ, data)
 	}
 	return typ, data, nil
+}
+
+// waitError is a failure while command name waited for its completion, as
+// Python's _command_complete words it: "command: NAME => ...", of the
+// same class.
+func waitError(name string, err error) error {
+	switch e := err.(type) {
+	case *AbortError:
+		return &AbortError{Msg: fmt.Sprintf("command: %s => %s", name, e.Msg), Err: e}
+	case *Error:
+		return &Error{Msg: fmt.Sprintf("command: %s => %s", name, e.Msg), Err: e}
+	}
+	return err
+}
+
+// badReply is the *Error Python raises for a tagged BAD to command name.
+func badReply(name, typ string, data []Datum) error {
+	return &Error{Msg: fmt.Sprintf("%s command error: %s %s", name, typ, dataListRepr(data))}
 }
 
 func dataListRepr(data []Datum) string {

@@ -2,7 +2,6 @@ package imaplib
 
 import (
 	"bytes"
-	"fmt"
 	"strconv"
 	"strings"
 )
@@ -51,6 +50,7 @@ type Pipeline struct {
 	release func()
 	calls   []*Call // in flight, in the order sent
 	cur     []Datum // the pieces of the FETCH response being read
+	boxed   int64   // the bytes the calls in flight hold
 	err     error   // the failure that ended the pipeline
 	closed  bool
 	peak    int // the most commands in flight at once
@@ -216,13 +216,14 @@ func (call *Call) complete() {
 	m := call.p.m
 	res := m.e.complete(call.c)
 	call.done = true
+	call.p.boxed -= dataSize(call.box)
 	if err := m.checkBye(); err != nil {
 		call.err = err
 		return
 	}
 	switch {
 	case res.typ == "BAD":
-		call.err = &Error{Msg: fmt.Sprintf("%s command error: %s %s", call.c.name, res.typ, dataListRepr(res.data))}
+		call.err = badReply(call.c.name, res.typ, res.data)
 	case call.resp == "" || res.typ == "NO":
 		call.typ, call.data = res.typ, res.data
 	case len(call.box) == 0:
@@ -235,20 +236,14 @@ func (call *Call) complete() {
 // fail ends the call with err, wrapped as commandComplete wraps it.
 func (call *Call) fail(err error) {
 	call.done = true
-	name := call.c.name
-	switch e := err.(type) {
-	case *AbortError:
-		err = &AbortError{Msg: fmt.Sprintf("command: %s => %s", name, e.Msg), Err: e}
-	case *Error:
-		err = &Error{Msg: fmt.Sprintf("command: %s => %s", name, e.Msg), Err: e}
-	}
-	call.err = err
+	call.err = waitError(call.c.name, err)
 }
 
 // reserve and put make the Pipeline the sink of its commands: FETCH data
-// goes to the command it belongs to, the rest to the store.
-func (p *Pipeline) reserve(header []byte, n, total int64) error {
-	return p.m.store.reserve(header, n, total)
+// goes to the command it belongs to, the rest to the store. What the
+// calls hold counts against the store's limit until they complete.
+func (p *Pipeline) reserve(header []byte, n, _ int64) error {
+	return p.m.store.room(p.boxed + int64(len(header)) + n)
 }
 
 func (p *Pipeline) put(typ string, d Datum) error {
@@ -262,6 +257,11 @@ func (p *Pipeline) put(typ string, d Datum) error {
 	pieces := p.cur
 	p.cur = p.cur[:0] // the pieces are copied out below
 	if call := p.owner(pieces); call != nil {
+		size := dataSize(pieces)
+		if err := p.m.store.room(p.boxed + size); err != nil {
+			return err
+		}
+		p.boxed += size
 		call.box = append(call.box, pieces...)
 		return nil
 	}

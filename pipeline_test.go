@@ -1,6 +1,7 @@
 package imaplib
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"strings"
@@ -272,5 +273,28 @@ func TestPipelineAllocations(t *testing.T) {
 	t.Logf("%.1f allocations per pipelined FETCH", allocs)
 	if allocs > maxAllocsPerPipelinedFetch {
 		t.Errorf("a pipelined FETCH costs %.1f allocations, want at most %d", allocs, maxAllocsPerPipelinedFetch)
+	}
+}
+
+// What the pipeline's calls hold counts against the store's limit
+// (WithMaxUntaggedSize) until they complete, as the store's own data does.
+func TestPipelineHonoursTheUntaggedLimit(t *testing.T) {
+	body := strings.Repeat("x", 4094)
+	var wire strings.Builder
+	for i := 1; i <= 3; i++ {
+		fmt.Fprintf(&wire, "* %d FETCH (RFC822 {4096}\r\n%s\r\n)\r\n", i, body)
+	}
+	wire.WriteString("ABCD0 OK done\r\nABCD1 OK done\r\nABCD2 OK done\r\n")
+	m := replayClient(t, []byte(wire.String()))
+	m.store.max = 6000 // one 4 KiB answer fits, two held at once do not
+	p := m.Pipeline(8)
+	calls := []*Call{p.Fetch("1", "(RFC822)"), p.Fetch("2", "(RFC822)"), p.Fetch("3", "(RFC822)")}
+	_, _, err := calls[2].Result()
+	var lim *LimitError
+	if !errors.As(err, &lim) || lim.Limit != "untagged responses" {
+		t.Fatalf("third FETCH: %v, want a *LimitError for the untagged responses", err)
+	}
+	if p.Close() == nil {
+		t.Error("Close reported no failure")
 	}
 }

@@ -27,7 +27,13 @@ func newStore(max int64, log *wireLog) *store {
 }
 
 func (s *store) reserve(header []byte, n, _ int64) error {
-	if need := s.size + int64(len(header)) + n; need > s.max {
+	return s.room(int64(len(header)) + n)
+}
+
+// room refuses extra bytes held beside the store's own when together
+// they would pass its limit.
+func (s *store) room(extra int64) error {
+	if need := s.size + extra; need > s.max {
 		return untaggedLimit(s.max, need)
 	}
 	return nil
@@ -38,16 +44,16 @@ func (s *store) put(typ string, d Datum) error {
 	if d.Kind == KindBytes && d.Bytes == nil {
 		d.Bytes = []byte{}
 	}
-	size := s.size + int64(len(d.Bytes)+len(d.Literal))
-	if size > s.max {
-		return untaggedLimit(s.max, size)
+	add := int64(len(d.Bytes) + len(d.Literal))
+	if err := s.room(add); err != nil {
+		return err
 	}
 	if s.log.level() >= 5 {
 		s.log.mesg(fmt.Sprintf(`untagged_responses[%s] %d += ["%s"]`, typ, len(s.byTyp[typ]), d))
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.size = size
+	s.size += add
 	l, ok := s.byTyp[typ]
 	if !ok {
 		s.order = append(s.order, typ)
@@ -78,9 +84,7 @@ func (s *store) pop(name string) ([]Datum, bool) {
 	defer s.mu.Unlock()
 	delete(s.byTyp, name)
 	s.order = slices.DeleteFunc(s.order, func(k string) bool { return k == name })
-	for _, d := range data {
-		s.size -= int64(len(d.Bytes) + len(d.Literal))
-	}
+	s.size -= dataSize(data)
 	return data, true
 }
 
@@ -124,4 +128,13 @@ func untaggedLimit(max, got int64) error {
 		Msg: fmt.Sprintf("untagged responses exceed the limit of %d bytes", max),
 		Err: &LimitError{Limit: "untagged responses", Max: max, Got: got},
 	}
+}
+
+// dataSize is the bytes data holds, as the store counts them.
+func dataSize(data []Datum) int64 {
+	var n int64
+	for _, d := range data {
+		n += int64(len(d.Bytes) + len(d.Literal))
+	}
+	return n
 }
