@@ -217,3 +217,15 @@ func TestErrorHierarchy(t *testing.T) {
 		t.Error("an ancestor matched a subclass")
 	}
 }
+
+// AllowedVersions is informational: changing it changes nothing for the
+// connections the package makes.
+func TestAllowedVersionsIsInformational(t *testing.T) {
+	saved := AllowedVersions
+	AllowedVersions = []string{"IMAP9"}
+	defer func() { AllowedVersions = saved }()
+	m := dialFake(t, newFakeServer(t, nil))
+	if v := m.ProtocolVersion(); v != "IMAP4REV1" {
+		t.Errorf("ProtocolVersion = %q with AllowedVersions changed", v)
+	}
+}
