@@ -109,27 +109,32 @@ func isDateTime(b []byte) bool {
 }
 
 // normalizeCRLF is Python's MapCRLF.sub(CRLF, message): every CRLF, bare
-// CR or bare LF becomes CRLF.
+// CR or bare LF becomes CRLF. A message whose line endings are all CRLF
+// already, as most are, is returned as it is rather than copied: AppendMany
+// would otherwise hold a second copy of every message while it sends them.
 func normalizeCRLF(msg []byte) []byte {
-	if !bytes.ContainsAny(msg, "\r\n") {
+	crlfs := bytes.Count(msg, crlf)
+	if crlfs == bytes.Count(msg, cr) && crlfs == bytes.Count(msg, lf) {
 		return msg
 	}
-	out := make([]byte, 0, len(msg)+len(msg)/32)
-	for i := 0; i < len(msg); i++ {
-		switch c := msg[i]; c {
-		case '\r':
-			if i+1 < len(msg) && msg[i+1] == '\n' {
-				i++
-			}
-			out = append(out, '\r', '\n')
-		case '\n':
-			out = append(out, '\r', '\n')
-		default:
-			out = append(out, c)
+	out := make([]byte, 0, len(msg)+len(msg)/32+2)
+	for {
+		i := bytes.IndexAny(msg, "\r\n")
+		if i < 0 {
+			return append(out, msg...)
 		}
+		out = append(append(out, msg[:i]...), '\r', '\n')
+		if msg[i] == '\r' && i+1 < len(msg) && msg[i+1] == '\n' {
+			i++
+		}
+		msg = msg[i+1:]
 	}
-	return out
 }
+
+var (
+	cr = []byte{'\r'}
+	lf = []byte{'\n'}
+)
 
 // Authenticate runs the SASL mechanism (upper-cased, sent as given) with
 // authobject answering each server challenge; see AuthFunc. A reply other

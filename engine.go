@@ -336,10 +336,13 @@ func (e *engine) writeLine(line []byte) error {
 // announcement of c's next literal. It goes on through each following
 // literal that is non-synchronizing and stops after the announcement of
 // one that is not, which waits for the server's continuation. Small
-// pieces are gathered into one write of up to about 64 KiB; a large
-// literal is written from where it is, without a copy.
+// literals and the pieces between literals are gathered into writes of
+// about gatherSize, in one buffer reused for the whole command; a literal
+// larger than copyMax is written from where it is, without a copy.
 func (e *engine) sendLiterals(head []byte, c *command) error {
-	out, owned := head, false // what is ready to go; owned: not e.wbuf
+	out := head       // what is ready to go
+	var gather []byte // out's storage once something is gathered
+	gathering := false
 	for {
 		lit, _ := c.literalAt(c.next)
 		c.next++
@@ -352,11 +355,13 @@ func (e *engine) sendLiterals(head []byte, c *command) error {
 			if err := e.copyLiteral(out, lit, tail); err != nil {
 				return err
 			}
-			out, owned = nil, false
-		case len(lit.data) <= gatherSize:
-			if !owned {
-				out = append(make([]byte, 0, len(out)+len(lit.data)+len(tail)), out...)
-				owned = true
+			out, gathering = nil, false
+		case len(lit.data) <= copyMax:
+			if !gathering {
+				if gather == nil {
+					gather = make([]byte, 0, gatherSize+copyMax)
+				}
+				out, gathering = append(gather[:0], out...), true
 			}
 			out = append(append(out, lit.data...), tail...)
 		default:
@@ -366,7 +371,7 @@ func (e *engine) sendLiterals(head []byte, c *command) error {
 			if err := e.write(lit.data); err != nil {
 				return err
 			}
-			out, owned = tail, true
+			out, gathering = tail, false
 		}
 		goOn := c.next < c.literals()
 		if goOn {
@@ -376,7 +381,10 @@ func (e *engine) sendLiterals(head []byte, c *command) error {
 			if err := e.writeSome(out); err != nil {
 				return err
 			}
-			out, owned = nil, false
+			if gathering && cap(out) > cap(gather) {
+				gather = out
+			}
+			out, gathering = nil, false
 		}
 		if !goOn {
 			return nil
@@ -384,8 +392,13 @@ func (e *engine) sendLiterals(head []byte, c *command) error {
 	}
 }
 
-// gatherSize is the most sendLiterals gathers into one write by copying.
-const gatherSize = 64 << 10
+// gatherSize is about the most sendLiterals gathers into one write by
+// copying, and copyMax the largest literal it copies to do so: a larger
+// one costs less as a write of its own than as a copy.
+const (
+	gatherSize = 64 << 10
+	copyMax    = 8 << 10
+)
 
 // writeSome writes b unless it is empty.
 func (e *engine) writeSome(b []byte) error {

@@ -215,3 +215,29 @@ func FuzzTime2Internaldate(f *testing.F) {
 		}
 	})
 }
+
+// mapCRLFRE is CPython's MapCRLF pattern.
+var mapCRLFRE = regexp.MustCompile(`\r\n|\r|\n`)
+
+// FuzzNormalizeCRLF checks normalizeCRLF against CPython's
+// MapCRLF.sub(CRLF, message), and that a message it leaves unchanged is
+// not copied.
+func FuzzNormalizeCRLF(f *testing.F) {
+	for _, s := range []string{"", "a", "\r", "\n", "\r\n", "\n\r", "\r\r\n\n", "a\r\nb\nc\rd\r", "line\r\nline\r\n", "x\r\n\r"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, msg []byte) {
+		in := append([]byte(nil), msg...)
+		got := normalizeCRLF(msg)
+		if !bytes.Equal(msg, in) {
+			t.Fatalf("normalizeCRLF(%q) changed its input to %q", in, msg)
+		}
+		want := mapCRLFRE.ReplaceAll(msg, crlf)
+		if !bytes.Equal(got, want) {
+			t.Fatalf("normalizeCRLF(%q) = %q, want %q", msg, got, want)
+		}
+		if bytes.Equal(got, msg) && len(msg) > 0 && &got[0] != &msg[0] {
+			t.Fatalf("normalizeCRLF(%q) copied a message it did not change", msg)
+		}
+	})
+}

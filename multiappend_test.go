@@ -3,6 +3,7 @@ package imaplib
 import (
 	"errors"
 	"io"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -376,5 +377,67 @@ func TestAppendManyArguments(t *testing.T) {
 	}
 	if _, _, err := m.Noop(); err != nil {
 		t.Errorf("Noop: %v", err)
+	}
+}
+
+// TestAppendManyCopiesNoMessage checks that AppendMany sends messages
+// whose line endings are already CRLF, and literals too big to gather,
+// from the caller's memory: what it allocates is small beside the
+// messages, where a normalised copy or a gathered copy of each would be
+// their whole size again.
+func TestAppendManyCopiesNoMessage(t *testing.T) {
+	const count, size = 16, 64 << 10
+	msgs := make([]AppendMessage, count)
+	for i := range msgs {
+		line := strings.Repeat("x", 78) + "\r\n"
+		msgs[i].Message = []byte(strings.Repeat(line, size/len(line)))
+	}
+	for _, tc := range []struct {
+		name string
+		opts []Option
+	}{{"synchronizing", nil}, {"LITERAL+", []Option{WithLiteralPlus()}}} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newMultiServer(t, "MULTIAPPEND LITERAL+")
+			// This APPEND discards the literals instead of recording them,
+			// so that the server allocates next to nothing either.
+			s.Handlers["APPEND"] = func(c *fakeConn, tag string, _ []string) {
+				lines := s.Lines()
+				line := lines[len(lines)-1]
+				for {
+					size, sync, ok := announcedLiteral(line)
+					if !ok {
+						break
+					}
+					if sync {
+						c.Write("+ go ahead")
+					}
+					if _, err := io.CopyN(io.Discard, c.r, int64(size)); err != nil {
+						return
+					}
+					rest, err := c.r.ReadString('\n')
+					if err != nil {
+						return
+					}
+					line = strings.TrimSuffix(rest, "\r\n")
+				}
+				c.Write(tag + " OK APPEND completed")
+			}
+			m := dialFake(t, s.fakeServer, append(tc.opts, WithTimeout(5*time.Second))...)
+			defer m.Shutdown()
+			if _, _, err := m.Login("user", "pass"); err != nil {
+				t.Fatal(err)
+			}
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			typ, _, appended, err := m.AppendMany("INBOX", msgs...)
+			runtime.ReadMemStats(&after)
+			if err != nil || typ != "OK" || appended != count {
+				t.Fatalf("AppendMany = %q, %d, %v", typ, appended, err)
+			}
+			total := uint64(count * len(msgs[0].Message))
+			if got := after.TotalAlloc - before.TotalAlloc; got > total/4 {
+				t.Errorf("AppendMany of %d bytes allocated %d bytes, want at most %d", total, got, total/4)
+			}
+		})
 	}
 }
