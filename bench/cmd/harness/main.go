@@ -38,7 +38,10 @@
 // direction by -delay. Before the first of them the harness runs login
 // through the relay (relaylogin), and their tables are net of it: the
 // ratios, the wall time in round trips per command, and fetchloop200's
-// wall time over the same client's fetchbulk200.
+// wall time over the same client's fetchbulk200. A round trip is the
+// median time of a one-byte ping-pong through the same kind of relay to
+// an echo server in this process (roundtrip.go), measured before the
+// first latency workload: a little more than twice -delay.
 package main
 
 import (
@@ -78,6 +81,12 @@ var (
 // errUnsupported is run's error for a client that exited with status 3: it
 // does not implement the workload.
 var errUnsupported = errors.New("the client does not implement this workload")
+
+// linkRoundTrip is the measured round trip through the relay.
+var linkRoundTrip time.Duration
+
+// ms returns d in milliseconds.
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
 // latencyCommands are the latency workloads, which run through the relay,
 // with the number of commands of each. relaylogin is the login workload
@@ -184,7 +193,15 @@ func main() {
 					log.Fatal(err)
 				}
 				defer r.Close()
-				fmt.Printf("The latency workloads go through the harness's relay: %v each way, %v a round trip.\n\n", *delay, 2**delay)
+				rt, err := measureRoundTrip(*delay, 41)
+				if err != nil {
+					log.Fatal(err)
+				}
+				linkRoundTrip = rt.median
+				fmt.Printf("The latency workloads go through the harness's relay: %v each way. "+
+					"A round trip through it took %.2f ms (median of 41 one-byte ping-pongs to an echo server, %.2f–%.2f ms); "+
+					"the tables count round trips of that time.\n\n",
+					*delay, ms(rt.median), ms(rt.lo), ms(rt.hi))
 			}
 			p = r.port()
 		}
@@ -424,7 +441,7 @@ func workload(w string, list []client, serverPort int) {
 		fmt.Printf("| %s | %.3f | %.3f | %.1f | %.3f–%.3f |",
 			c.name, m.wall.Seconds(), m.cpu.Seconds(), mib(m.peakKiB), lo.Seconds(), hi.Seconds())
 		if latency && cmds > 0 {
-			fmt.Printf(" %s |", figure(netWall(meds, c.name)/(2*delay.Seconds())/float64(cmds)))
+			fmt.Printf(" %s |", figure(netWall(meds, c.name)/linkRoundTrip.Seconds()/float64(cmds)))
 			if w == "fetchloop200" && bulk != nil {
 				fmt.Printf(" %s |", figure(netWall(meds, c.name)/netWall(bulk, c.name)))
 			}

@@ -7,49 +7,20 @@ import (
 	"io"
 	"math/rand/v2"
 	"net"
-	"sync"
 	"testing"
 	"time"
 
 	"go.uber.org/goleak"
 )
 
-// echoServer accepts connections on 127.0.0.1 and echoes every byte back
-// until the client closes. Its close waits for all its goroutines.
-type echoServer struct {
-	ln net.Listener
-	wg sync.WaitGroup
-}
-
-func newEchoServer(t *testing.T) *echoServer {
+// newTestEcho starts an echo server (roundtrip.go) for a test.
+func newTestEcho(t *testing.T) *echoServer {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	s, err := newEchoServer()
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &echoServer{ln: ln}
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			s.wg.Add(1)
-			go func() {
-				defer s.wg.Done()
-				defer c.Close()
-				io.Copy(c, c)
-			}()
-		}
-	}()
 	return s
-}
-
-func (s *echoServer) close() {
-	s.ln.Close()
-	s.wg.Wait()
 }
 
 // relayTo starts a relay to s and registers its close.
@@ -72,7 +43,7 @@ func relayTo(t *testing.T, s *echoServer, delay time.Duration) (*relay, net.Conn
 // the same order, come back through the relay.
 func TestRelayBytes(t *testing.T) {
 	defer goleak.VerifyNone(t)
-	s := newEchoServer(t)
+	s := newTestEcho(t)
 	defer s.close()
 	r, c := relayTo(t, s, time.Millisecond)
 	defer r.Close()
@@ -117,7 +88,7 @@ func TestRelayBytes(t *testing.T) {
 func TestRelayDelay(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	const delay = 5 * time.Millisecond
-	s := newEchoServer(t)
+	s := newTestEcho(t)
 	defer s.close()
 	r, c := relayTo(t, s, delay)
 	defer r.Close()
@@ -194,7 +165,7 @@ func TestRelayClose(t *testing.T) {
 // ways: Close returns, and every goroutine ends.
 func TestRelayCloseWhileBusy(t *testing.T) {
 	defer goleak.VerifyNone(t)
-	s := newEchoServer(t)
+	s := newTestEcho(t)
 	defer s.close()
 	r, c := relayTo(t, s, time.Hour)
 	defer c.Close()
@@ -207,4 +178,19 @@ func TestRelayCloseWhileBusy(t *testing.T) {
 	// The relay closed the client's connection: reading ends (with EOF
 	// or, as the relay dropped unread bytes, a reset).
 	io.ReadAll(c)
+}
+
+// TestMeasureRoundTrip checks that the measured round trip through the
+// relay is at least twice its delay, and not wildly more.
+func TestMeasureRoundTrip(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	const delay = 5 * time.Millisecond
+	rt, err := measureRoundTrip(delay, 9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rt.lo < 2*delay || rt.median < rt.lo || rt.hi < rt.median {
+		t.Fatalf("measureRoundTrip(%v) = %+v: want lo <= median <= hi and lo >= %v", delay, rt, 2*delay)
+	}
+	t.Logf("round trip through a %v relay: median %v (%v–%v)", delay, rt.median, rt.lo, rt.hi)
 }
