@@ -38,10 +38,13 @@
 // direction by -delay. Before the first of them the harness runs login
 // through the relay (relaylogin), and their tables are net of it: the
 // ratios, the wall time in round trips per command, and fetchloop200's
-// wall time over the same client's fetchbulk200. A round trip is the
-// median time of a one-byte ping-pong through the same kind of relay to
-// an echo server in this process (roundtrip.go), measured before the
-// first latency workload: a little more than twice -delay.
+// wall time over the same client's fetchbulk200. The relay also counts
+// the round trips each client waited for (its turns, see relay.go): the
+// tables give them, and net of relaylogin's, per command. In the wall
+// time figures a round trip is the median time of a one-byte ping-pong
+// through the same kind of relay to an echo server in this process
+// (roundtrip.go), measured before the first latency workload: a little
+// more than twice -delay.
 package main
 
 import (
@@ -153,6 +156,7 @@ type sample struct {
 	wall, cpu time.Duration
 	peakKiB   int64
 	out       string
+	turns     int64 // round trips the client waited for, counted by the relay
 }
 
 func main() {
@@ -205,7 +209,11 @@ func main() {
 			}
 			p = r.port()
 		}
-		workload(w, list, p)
+		var via *relay
+		if p != *port {
+			via = r
+		}
+		workload(w, list, p, via)
 	}
 	fmt.Printf("Load average (1, 5, 15 min) at the start: %s; at the end: %s. "+
 		"Anything much above 1 means that other work shared the cores.\n", load, loadavg())
@@ -329,8 +337,8 @@ func floors() {
 var medianOf = map[string]map[string]sample{}
 
 // workload measures every client on workload w, the server (or the
-// relay) listening on serverPort, and prints its tables.
-func workload(w string, list []client, serverPort int) {
+// relay via) listening on serverPort, and prints its tables.
+func workload(w string, list []client, serverPort int, via *relay) {
 	log.Printf("%s: warm-up", w)
 	cw := w // the workload the clients run
 	if w == "relaylogin" {
@@ -375,9 +383,16 @@ func workload(w string, list []client, serverPort int) {
 		// while the kernel is still reclaiming it).
 		for i := range list {
 			c := list[(r+i)%len(list)]
+			var before int64
+			if via != nil {
+				before = via.turns.Load()
+			}
 			s, err := run(c.argv(cw, serverPort))
 			if err != nil {
 				log.Fatalf("%s %s: %v", c.name, w, err)
+			}
+			if via != nil {
+				s.turns = via.turns.Load() - before
 			}
 			if s.out != want {
 				log.Fatalf("%s %s printed %q, want %q", c.name, w, s.out, want)
@@ -423,8 +438,11 @@ func workload(w string, list []client, serverPort int) {
 		return (m.wall - b.wall).Seconds()
 	}
 	header, rule := "| client | wall s | cpu s | peak MiB | wall min–max s |", "|---|--:|--:|--:|--:|"
+	if latency {
+		header, rule = header+" turns |", rule+"--:|"
+	}
 	if latency && cmds > 0 {
-		header, rule = header+" round trips per command |", rule+"--:|"
+		header, rule = header+" round trips per command: by wall | counted |", rule+"--:|--:|"
 		if w == "fetchloop200" && bulk != nil {
 			header, rule = header+" net wall / own fetchbulk200's |", rule+"--:|"
 		}
@@ -440,8 +458,15 @@ func workload(w string, list []client, serverPort int) {
 		}
 		fmt.Printf("| %s | %.3f | %.3f | %.1f | %.3f–%.3f |",
 			c.name, m.wall.Seconds(), m.cpu.Seconds(), mib(m.peakKiB), lo.Seconds(), hi.Seconds())
+		if latency {
+			fmt.Printf(" %d |", m.turns)
+		}
 		if latency && cmds > 0 {
-			fmt.Printf(" %s |", figure(netWall(meds, c.name)/linkRoundTrip.Seconds()/float64(cmds)))
+			counted := math.NaN()
+			if b, ok := base[c.name]; ok {
+				counted = float64(m.turns-b.turns) / float64(cmds)
+			}
+			fmt.Printf(" %s | %s |", figure(netWall(meds, c.name)/linkRoundTrip.Seconds()/float64(cmds)), figure(counted))
 			if w == "fetchloop200" && bulk != nil {
 				fmt.Printf(" %s |", figure(netWall(meds, c.name)/netWall(bulk, c.name)))
 			}
@@ -567,16 +592,18 @@ func spawn(argv []string) {
 
 // medians returns the median of each figure of s.
 func medians(s []sample) sample {
-	var wall, cpu, peak []float64
+	var wall, cpu, peak, turns []float64
 	for _, x := range s {
 		wall = append(wall, float64(x.wall))
 		cpu = append(cpu, float64(x.cpu))
 		peak = append(peak, float64(x.peakKiB))
+		turns = append(turns, float64(x.turns))
 	}
 	return sample{
 		wall:    time.Duration(median(wall)),
 		cpu:     time.Duration(median(cpu)),
 		peakKiB: int64(median(peak)),
+		turns:   int64(median(turns)),
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -39,6 +40,14 @@ type relay struct {
 	mu     sync.Mutex
 	conns  map[net.Conn]struct{}
 	closed bool
+
+	// turns counts, over all connections, the client's turns: the reads
+	// of client bytes that follow the delivery of server bytes the client
+	// had not yet been given at the previous such read. A client can
+	// only answer what it has heard, so each turn is a round trip it
+	// waited for; bytes a client sends without hearing anything new
+	// (pipelined commands, a LITERAL+ message) count for none.
+	turns atomic.Int64
 }
 
 // A chunk is what one read returned, and when it is due on the other side.
@@ -142,10 +151,11 @@ func (r *relay) serve(client net.Conn) {
 			server.Close()
 		})
 	}
+	var heard atomic.Int64 // server chunks delivered to the client
 	var pipes sync.WaitGroup
 	pipes.Add(2)
-	go func() { defer pipes.Done(); r.pipe(server, client, closeBoth) }()
-	go func() { defer pipes.Done(); r.pipe(client, server, closeBoth) }()
+	go func() { defer pipes.Done(); r.pipe(server, client, closeBoth, nil, &heard) }()
+	go func() { defer pipes.Done(); r.pipe(client, server, closeBoth, &heard, nil) }()
 	pipes.Wait()
 	r.untrack(client)
 	r.untrack(server)
@@ -157,16 +167,25 @@ func (r *relay) serve(client net.Conn) {
 // so the queue, a channel, is already in time order. When src ends, pipe
 // writes what it still holds, then closes both sides; when dst fails or
 // the relay closes, it drops the rest and closes both sides, which also
-// ends the reader.
-func (r *relay) pipe(dst, src net.Conn, closeBoth func()) {
+// ends the reader. With delivered, pipe counts each chunk it delivers
+// there; with heard, the reader counts a turn (relay.turns) for each read
+// that comes after a change of heard.
+func (r *relay) pipe(dst, src net.Conn, closeBoth func(), delivered, heard *atomic.Int64) {
 	chunks := make(chan chunk, relayQueue)
 	r.wg.Add(1)
 	go func() {
 		defer r.wg.Done()
 		defer close(chunks)
 		buf := make([]byte, relayReadSize)
+		var seen int64 // heard at the previous read
 		for {
 			n, err := src.Read(buf)
+			if n > 0 && heard != nil {
+				if h := heard.Load(); h != seen {
+					seen = h
+					r.turns.Add(1)
+				}
+			}
 			if n > 0 {
 				chunks <- chunk{b: append([]byte(nil), buf[:n]...), due: time.Now().Add(r.delay)}
 			}
@@ -193,6 +212,11 @@ func (r *relay) pipe(dst, src net.Conn, closeBoth func()) {
 				closeBoth()
 				continue
 			}
+		}
+		if delivered != nil {
+			// Before the write: a client that answers at once must find
+			// the count already changed.
+			delivered.Add(1)
 		}
 		if _, err := dst.Write(c.b); err != nil {
 			failed = true

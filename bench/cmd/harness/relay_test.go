@@ -194,3 +194,38 @@ func TestMeasureRoundTrip(t *testing.T) {
 	}
 	t.Logf("round trip through a %v relay: median %v (%v–%v)", delay, rt.median, rt.lo, rt.hi)
 }
+
+// TestRelayTurns checks the relay's count of the client's turns: one for
+// each time the client sends after hearing from the server, none for
+// bytes it sends without waiting.
+func TestRelayTurns(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	r, client, server := relayPair(t)
+	defer r.Close()
+	defer client.Close()
+	defer server.Close()
+	buf := make([]byte, 8)
+	exchange := func(from, to net.Conn, msg string) {
+		t.Helper()
+		if _, err := from.Write([]byte(msg)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.ReadFull(to, buf[:len(msg)]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	exchange(server, client, "hello") // a greeting
+	for range 3 {                     // three commands, each after an answer
+		exchange(client, server, "cmd")
+		exchange(server, client, "ok")
+	}
+	exchange(client, server, "more") // after an answer: a turn
+	for range 3 {                    // three more sent without waiting
+		exchange(client, server, "more")
+	}
+	exchange(server, client, "ok")
+	exchange(client, server, "bye") // after an answer again
+	if got := r.turns.Load(); got != 5 {
+		t.Errorf("turns = %d, want 5", got)
+	}
+}
