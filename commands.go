@@ -24,10 +24,7 @@ import (
 // unless the view is With(KeepLineEndings).
 func (m *IMAP4) Append(mailbox, flags string, dateTime any, message []byte) (string, []Datum, error) {
 	defer m.begin()()
-	if !m.call.keepEndings {
-		message = normalizeCRLF(message)
-	}
-	return m.appendLiteral("Append", mailbox, flags, dateTime, &literal{data: message})
+	return m.appendLiteral("Append", mailbox, flags, dateTime, messageLiteral(message, m.call.keepEndings))
 }
 
 func (m *IMAP4) appendLiteral(fn, mailbox, flags string, dateTime any, lit *literal) (string, []Datum, error) {
@@ -108,16 +105,34 @@ func isDateTime(b []byte) bool {
 	return ok && err == nil
 }
 
-// normalizeCRLF is Python's MapCRLF.sub(CRLF, message): every CRLF, bare
-// CR or bare LF becomes CRLF. A message whose line endings are all CRLF
-// already, as most are, is returned as it is rather than copied: AppendMany
-// would otherwise hold a second copy of every message while it sends them.
-func normalizeCRLF(msg []byte) []byte {
+// messageLiteral is the literal of an APPEND message, whose bare CR and
+// LF become CRLF unless keep. The CRLF form is made only as the message is
+// sent (sendLiterals), so that AppendMany holds one such copy at a time; a
+// message whose line endings are all CRLF already, as most are, is sent
+// as it is.
+func messageLiteral(msg []byte, keep bool) *literal {
+	if n := crlfSize(msg); !keep && n != len(msg) {
+		return &literal{data: msg, crlf: true, n: int64(n)}
+	}
+	return &literal{data: msg}
+}
+
+// crlfSize is the size of normalizeCRLF(msg): each bare CR or LF gains a
+// byte, so it is len(msg) exactly when msg needs no change.
+func crlfSize(msg []byte) int {
 	crlfs := bytes.Count(msg, crlf)
-	if crlfs == bytes.Count(msg, cr) && crlfs == bytes.Count(msg, lf) {
+	return len(msg) + bytes.Count(msg, cr) - crlfs + bytes.Count(msg, lf) - crlfs
+}
+
+// normalizeCRLF is Python's MapCRLF.sub(CRLF, message): every CRLF, bare
+// CR or bare LF becomes CRLF. A message that needs no change is returned
+// as it is, not copied.
+func normalizeCRLF(msg []byte) []byte {
+	n := crlfSize(msg)
+	if n == len(msg) {
 		return msg
 	}
-	out := make([]byte, 0, len(msg)+len(msg)/32+2)
+	out := make([]byte, 0, n)
 	for {
 		i := bytes.IndexAny(msg, "\r\n")
 		if i < 0 {

@@ -350,25 +350,29 @@ func (e *engine) sendLiterals(head []byte, c *command) error {
 			e.log.mesg(fmt.Sprintf("write literal size %d", lit.size()))
 		}
 		tail := e.literalTail(c)
+		data := lit.data
+		if lit.crlf {
+			data = normalizeCRLF(data)
+		}
 		switch {
 		case lit.r != nil:
 			if err := e.copyLiteral(out, lit, tail); err != nil {
 				return err
 			}
 			out, gathering = nil, false
-		case len(lit.data) <= copyMax:
+		case len(data) <= copyMax:
 			if !gathering {
 				if gather == nil {
 					gather = make([]byte, 0, gatherSize+copyMax)
 				}
 				out, gathering = append(gather[:0], out...), true
 			}
-			out = append(append(out, lit.data...), tail...)
+			out = append(append(out, data...), tail...)
 		default:
 			if err := e.writeSome(out); err != nil {
 				return err
 			}
-			if err := e.write(lit.data); err != nil {
+			if err := e.write(data); err != nil {
 				return err
 			}
 			out, gathering = tail, false

@@ -220,8 +220,8 @@ func FuzzTime2Internaldate(f *testing.F) {
 var mapCRLFRE = regexp.MustCompile(`\r\n|\r|\n`)
 
 // FuzzNormalizeCRLF checks normalizeCRLF against CPython's
-// MapCRLF.sub(CRLF, message), and that a message it leaves unchanged is
-// not copied.
+// MapCRLF.sub(CRLF, message), that a message it leaves unchanged is not
+// copied, and crlfSize.
 func FuzzNormalizeCRLF(f *testing.F) {
 	for _, s := range []string{"", "a", "\r", "\n", "\r\n", "\n\r", "\r\r\n\n", "a\r\nb\nc\rd\r", "line\r\nline\r\n", "x\r\n\r"} {
 		f.Add([]byte(s))
@@ -235,6 +235,9 @@ func FuzzNormalizeCRLF(f *testing.F) {
 		want := mapCRLFRE.ReplaceAll(msg, crlf)
 		if !bytes.Equal(got, want) {
 			t.Fatalf("normalizeCRLF(%q) = %q, want %q", msg, got, want)
+		}
+		if n := crlfSize(msg); n != len(want) {
+			t.Fatalf("crlfSize(%q) = %d, want %d", msg, n, len(want))
 		}
 		if bytes.Equal(got, msg) && len(msg) > 0 && &got[0] != &msg[0] {
 			t.Fatalf("normalizeCRLF(%q) copied a message it did not change", msg)

@@ -418,6 +418,8 @@ type arg struct {
 // continuation: APPEND's message or an authenticator's responses.
 type literal struct {
 	data []byte
+	// crlf: data goes out as normalizeCRLF(data), of n bytes.
+	crlf bool
 	auth AuthFunc
 	r    io.Reader // AppendReader's message, of n bytes
 	n    int64
@@ -432,7 +434,7 @@ type literal struct {
 }
 
 func (l *literal) size() int64 {
-	if l.r != nil {
+	if l.r != nil || l.crlf {
 		return l.n
 	}
 	return int64(len(l.data))

@@ -47,6 +47,8 @@ type AppendMessage struct {
 //
 // The state is checked first, then every argument, before anything is
 // sent: an *ArgumentError for any message means no message was sent.
+// Messages go out from msgs' own memory; one with a bare CR or LF is
+// copied into its CRLF form only while it is being sent.
 func (m *IMAP4) AppendMany(mailbox string, msgs ...AppendMessage) (typ string, data []Datum, appended int, err error) {
 	defer m.begin()()
 	if err := m.checkState("APPEND"); err != nil {
@@ -68,11 +70,9 @@ func (m *IMAP4) AppendMany(mailbox string, msgs ...AppendMessage) (typ string, d
 		if err := m.checkArgs("APPEND", opts); err != nil {
 			return "", nil, 0, err
 		}
-		body := msg.Message
-		if !m.call.keepEndings {
-			body = normalizeCRLF(body)
-		}
-		segs[i] = segment{args: opts, lit: &literal{data: body, sync: sync}}
+		lit := messageLiteral(msg.Message, m.call.keepEndings)
+		lit.sync = sync
+		segs[i] = segment{args: opts, lit: lit}
 	}
 	if !m.hasCapability("MULTIAPPEND") {
 		return m.appendEach(mb, segs)

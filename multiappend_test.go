@@ -2,6 +2,7 @@ package imaplib
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"runtime"
 	"strconv"
@@ -439,5 +440,41 @@ func TestAppendManyCopiesNoMessage(t *testing.T) {
 				t.Errorf("AppendMany of %d bytes allocated %d bytes, want at most %d", total, got, total/4)
 			}
 		})
+	}
+}
+
+// TestAppendManyNormalizesAsItSends checks that AppendMany makes the CRLF
+// form of a message only when it sends it: a batch of LF-only messages
+// refused at the first announcement allocates next to nothing, where
+// normalising them all first would allocate their whole size.
+func TestAppendManyNormalizesAsItSends(t *testing.T) {
+	const count, size = 16, 64 << 10
+	msgs := make([]AppendMessage, count)
+	for i := range msgs {
+		line := strings.Repeat("x", 79) + "\n"
+		msgs[i].Message = []byte(strings.Repeat(line, size/len(line)))
+	}
+	s := newMultiServer(t, "MULTIAPPEND", func(ms *multiServer) {
+		ms.refuse = func(int) string { return "NO [OVERQUOTA] no room" }
+	})
+	m := dialFake(t, s.fakeServer, WithTimeout(5*time.Second))
+	defer m.Shutdown()
+	if _, _, err := m.Login("user", "pass"); err != nil {
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	typ, _, appended, err := m.AppendMany("INBOX", msgs...)
+	runtime.ReadMemStats(&after)
+	if err != nil || typ != "NO" || appended != 0 {
+		t.Fatalf("AppendMany = %q, %d, %v; want NO, 0, nil", typ, appended, err)
+	}
+	total := uint64(count * len(msgs[0].Message))
+	if got := after.TotalAlloc - before.TotalAlloc; got > total/4 {
+		t.Errorf("AppendMany of %d bytes, refused at once, allocated %d bytes, want at most %d", total, got, total/4)
+	}
+	// The announcement counts the CRLF form.
+	if got, want := s.Lines()[len(s.Lines())-1], fmt.Sprintf("{%d}", len(msgs[0].Message)*81/80); !strings.HasSuffix(got, want) {
+		t.Errorf("APPEND line %q, want it to end %s", got, want)
 	}
 }
