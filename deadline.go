@@ -159,7 +159,10 @@ func (m *IMAP4) begin() func() {
 // armView is begin for a caller that holds the command lock already.
 func (m *IMAP4) armView() func() {
 	if m.call.ctx == nil || m.e.dt == nil {
-		return m.cmdMu.Unlock
+		if m.unlock == nil {
+			m.unlock = m.cmdMu.Unlock // made once: a method value allocates
+		}
+		return m.unlock
 	}
 	disarm := m.e.dt.arm(m.call.ctx)
 	return func() {

@@ -50,6 +50,7 @@ type engine struct {
 
 	tagPre   []byte
 	tagNum   int
+	tagBuf   []byte              // where newTag builds a tag
 	inflight map[string]*command // commands sent and not yet completed
 	// shared is the sink every command in flight names, nil when they
 	// name different ones (or none): untagged data then goes to store.
@@ -139,6 +140,7 @@ func (c *command) awaitsContinuation() bool {
 type taggedResult struct {
 	typ  string
 	data []Datum
+	one  [1]Datum // data's storage: one allocation for both
 }
 
 func newEngine(opts *options, log *wireLog, store sink) *engine {
@@ -241,9 +243,9 @@ func (e *engine) ioFailure(err error) error {
 
 // newTag is Python's _new_tag.
 func (e *engine) newTag() string {
-	tag := string(e.tagPre) + strconv.Itoa(e.tagNum)
+	e.tagBuf = strconv.AppendInt(append(e.tagBuf[:0], e.tagPre...), int64(e.tagNum), 10)
 	e.tagNum++
-	return tag
+	return string(e.tagBuf)
 }
 
 // start sends c: its tag, name and arguments, and the announcement of its
@@ -720,11 +722,13 @@ func (e *engine) read(keepLine bool) (response, error) {
 	var typ string
 	var dat []byte
 	if tag, ttyp, tdat, isTagged := e.matchTagged(line); isTagged {
-		c, known := e.inflight[tag]
+		c, known := e.inflight[string(tag)]
 		if !known || c.done != nil {
 			return response{}, e.fail(&AbortError{Msg: "unexpected tagged response: " + pyBytesRepr(line)})
 		}
-		c.done = &taggedResult{typ: ttyp, data: []Datum{bytesDatum(tdat)}}
+		res := &taggedResult{typ: ttyp, one: [1]Datum{bytesDatum(tdat)}}
+		res.data = res.one[:]
+		c.done = res
 		r.kind, r.cmd = respTagged, c
 		typ, dat = ttyp, tdat
 	} else if utyp, udat, ok := matchUntagged(line); ok {
@@ -852,7 +856,7 @@ func (e *engine) streamLiteral(lr literalReader, header []byte, n int64) error {
 }
 
 // matchTagged is Python's tagre: TAGPRE digits SP [A-Z]+ SP text.
-func (e *engine) matchTagged(line []byte) (tag, typ string, data []byte, ok bool) {
+func (e *engine) matchTagged(line []byte) (tag []byte, typ string, data []byte, ok bool) {
 	if !bytes.HasPrefix(line, e.tagPre) {
 		return
 	}
@@ -871,7 +875,7 @@ func (e *engine) matchTagged(line []byte) (tag, typ string, data []byte, ok bool
 	if k == j+1 || k >= len(line) || line[k] != ' ' {
 		return
 	}
-	return string(line[:j]), internType(line[j+1 : k]), line[k+1:], true
+	return line[:j], internType(line[j+1 : k]), line[k+1:], true
 }
 
 // complete takes c's tagged response, which read has filed, and ends c's

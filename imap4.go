@@ -139,10 +139,12 @@ type session struct {
 	// cmdMu is held while a command runs, I/O included; nothing that
 	// closes the connection waits for it.
 	cmdMu sync.Mutex
-	opts  options
-	e     *engine
-	log   wireLog
-	store *store
+	// unlock is cmdMu.Unlock, kept for begin; set under cmdMu.
+	unlock func()
+	opts   options
+	e      *engine
+	log    wireLog
+	store  *store
 
 	host string
 	port int

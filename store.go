@@ -57,6 +57,8 @@ func (s *store) put(typ string, d Datum) error {
 	l, ok := s.byTyp[typ]
 	if !ok {
 		s.order = append(s.order, typ)
+		// Room for two: a FETCH with a literal stores its closing ")" too.
+		l = make([]Datum, 0, 2)
 	}
 	s.byTyp[typ] = append(l, d)
 	return nil
