@@ -55,6 +55,11 @@ type engine struct {
 	// shared is the sink every command in flight names, nil when they
 	// name different ones (or none): untagged data then goes to store.
 	shared sink
+	// sharing counts the commands in flight whose sink is common, so
+	// that shared follows each start and completion without a walk over
+	// every command in flight (a Pipeline has up to its window).
+	common  sink
+	sharing int
 	// store receives untagged data that no command in flight takes:
 	// Python's untagged_responses.
 	store sink
@@ -159,7 +164,7 @@ func (e *engine) attach(tr transport, socket, conn net.Conn, proc *streamProcess
 	e.partial = nil
 	e.dead = nil
 	clear(e.inflight)
-	e.shared = nil
+	e.shared, e.common, e.sharing = nil, nil, 0
 }
 
 // replaceTransport puts tr (TLS or DEFLATE over the current transport) in
@@ -255,7 +260,7 @@ func (e *engine) newTag() string {
 func (e *engine) start(c *command) error {
 	c.tag = e.newTag()
 	e.inflight[c.tag] = c
-	e.resink()
+	e.joined(c.sink)
 	w := append(e.wbuf[:0], c.tag...)
 	w = append(w, ' ')
 	w = append(w, c.name...)
@@ -672,20 +677,54 @@ func (e *engine) sinkNow() sink {
 // setSink changes the sink of c, which is in flight.
 func (e *engine) setSink(c *command, s sink) {
 	c.sink = s
+	e.recount()
 	e.resink()
 }
 
-// resink recomputes shared from the commands in flight.
+// joined counts a command in flight, already in inflight, with sink s.
+func (e *engine) joined(s sink) {
+	switch {
+	case e.sharing == 0:
+		e.common, e.sharing = s, 1
+	case s == e.common:
+		e.sharing++
+	}
+	e.resink()
+}
+
+// left uncounts a command with sink s that has left inflight (or is
+// changing its sink).
+func (e *engine) left(s sink) {
+	if e.sharing > 0 && s == e.common {
+		e.sharing--
+	}
+	if e.sharing == 0 {
+		// The commands still in flight, if any, were not counted.
+		e.recount()
+	}
+	e.resink()
+}
+
+// recount counts the commands in flight anew, around the first one's
+// sink.
+func (e *engine) recount() {
+	e.common, e.sharing = nil, 0
+	for _, c := range e.inflight {
+		if e.sharing == 0 {
+			e.common = c.sink
+		}
+		if c.sink == e.common {
+			e.sharing++
+		}
+	}
+}
+
+// resink derives shared: the common sink when every command in flight
+// names it.
 func (e *engine) resink() {
 	e.shared = nil
-	first := true
-	for _, c := range e.inflight {
-		if first {
-			e.shared, first = c.sink, false
-		} else if c.sink != e.shared {
-			e.shared = nil
-			return
-		}
+	if e.sharing > 0 && e.sharing == len(e.inflight) {
+		e.shared = e.common
 	}
 }
 
@@ -882,7 +921,7 @@ func (e *engine) matchTagged(line []byte) (tag []byte, typ string, data []byte, 
 // time in flight.
 func (e *engine) complete(c *command) *taggedResult {
 	delete(e.inflight, c.tag)
-	e.resink()
+	e.left(c.sink)
 	return c.done
 }
 
