@@ -172,6 +172,33 @@ func ExampleIMAP4_AppendReader() {
 	// OK <nil>
 }
 
+// AppendMany adds several messages in as few round trips as the server
+// allows: one MULTIAPPEND command where it is advertised, otherwise one
+// APPEND per message, stopping at the first refusal. Python's email
+// module writes LF line endings; they go out as CRLF.
+func ExampleIMAP4_AppendMany() {
+	srv := imaplibtest.NewServer(imaplibtest.User("alice", "pass-alice"))
+	defer srv.Close()
+	M, _ := imaplib.New(srv.Host, srv.Port)
+	defer M.Logout()
+	M.Login("alice", "pass-alice")
+
+	sent := time.Date(2026, 12, 4, 9, 30, 0, 0, time.UTC)
+	typ, _, appended, err := M.AppendMany("INBOX",
+		imaplib.AppendMessage{Flags: `(\Seen)`, Date: sent, Message: []byte("Subject: one\n\nfirst\n")},
+		imaplib.AppendMessage{Message: []byte("Subject: two\n\nsecond\n")},
+	)
+	fmt.Println(typ, appended, err)
+	_, data, _ := M.Select("", true)
+	fmt.Printf("%s messages in INBOX\n", data[0].Bytes)
+	_, data, _ = M.Fetch("1", "(RFC822)")
+	fmt.Printf("%q\n", data[0].Literal)
+	// Output:
+	// OK 2 <nil>
+	// 2 messages in INBOX
+	// "Subject: one\r\n\r\nfirst\r\n"
+}
+
 // WithContext bounds one command, including the wait for its reply.
 func ExampleIMAP4_WithContext() {
 	// An in-memory server for the example; use your server's host and port.
