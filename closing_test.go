@@ -3,6 +3,7 @@ package imaplib
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"strings"
 	"testing"
@@ -249,8 +250,8 @@ func TestEngineMatchesResponsesByTag(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if first.tag != "ABCD0" || second.tag != "ABCD1" {
-		t.Fatalf("tags %s, %s", first.tag, second.tag)
+	if first, second := m.e.tagOf(first), m.e.tagOf(second); first != "ABCD0" || second != "ABCD1" {
+		t.Fatalf("tags %s, %s", first, second)
 	}
 	for first.done == nil || second.done == nil {
 		if _, err := m.e.read(false); err != nil {
@@ -283,6 +284,41 @@ func TestEngineRefusesUnknownTag(t *testing.T) {
 	var abort *AbortError
 	if !errors.As(err, &abort) || abort.Msg != "unexpected tagged response: b'ABCD7 OK who asked'" {
 		t.Fatalf("read = %v", err)
+	}
+}
+
+// A tag is matched as the text the client sent, as CPython's dictionary of
+// tags does: with command 1 in flight, ABCD01 and a tag too long for a
+// number are tags of no command, and ABCD1 is command 1's.
+func TestEngineMatchesTagsAsText(t *testing.T) {
+	for _, tc := range []struct {
+		reply string
+		known bool
+	}{
+		{"ABCD1 OK done", true},
+		{"ABCD01 OK done", false},
+		{"ABCD0 OK done", false},
+		{"ABCD" + strings.Repeat("9", 30) + " OK done", false},
+		{"ABCD" + strings.Repeat("0", 19) + "1 OK done", false},
+	} {
+		m := replayClient(t, []byte(tc.reply+"\r\n"))
+		c := &command{name: "NOOP", num: 1}
+		m.e.inflight[c.num] = c
+		_, err := m.e.read(false)
+		switch {
+		case tc.known && (err != nil || c.done == nil):
+			t.Errorf("%q: read = %v, completed %v; want command 1 completed", tc.reply, err, c.done != nil)
+		case !tc.known && !strings.HasPrefix(fmt.Sprint(err), "unexpected tagged response"):
+			t.Errorf("%q: read = %v, want an unexpected tagged response", tc.reply, err)
+		}
+	}
+	for _, tc := range []struct {
+		digits string
+		want   int
+	}{{"0", 0}, {"7", 7}, {"10", 10}, {"007", -1}, {"999999999", 999999999}, {strings.Repeat("1", maxTagDigits+1), -1}} {
+		if got := tagNumber([]byte(tc.digits)); got != tc.want {
+			t.Errorf("tagNumber(%s) = %d, want %d", tc.digits, got, tc.want)
+		}
 	}
 }
 

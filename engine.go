@@ -49,9 +49,8 @@ type engine struct {
 	dead error // set when the connection can no longer be used
 
 	tagPre   []byte
-	tagNum   int
-	tagBuf   []byte              // where newTag builds a tag
-	inflight map[string]*command // commands sent and not yet completed
+	tagNum   int              // the number of the next tag
+	inflight map[int]*command // commands sent and not yet completed, by tag number
 	// shared is the sink every command in flight names, nil when they
 	// name different ones (or none): untagged data then goes to store.
 	shared sink
@@ -100,7 +99,7 @@ type command struct {
 	// as the line; utf8 frames every literal as APPEND's UTF8 (~{N}) data.
 	nonSync, utf8 bool
 	sink          sink // nil: the connection's store
-	tag           string
+	num           int  // the number of its tag, TAGPRE followed by num
 	done          *taggedResult
 }
 
@@ -149,7 +148,7 @@ type taggedResult struct {
 }
 
 func newEngine(opts *options, log *wireLog, store sink) *engine {
-	return &engine{opts: opts, log: log, store: store, inflight: make(map[string]*command)}
+	return &engine{opts: opts, log: log, store: store, inflight: make(map[int]*command)}
 }
 
 // attach makes the engine talk over a new transport tr: a socket (conn,
@@ -246,29 +245,34 @@ func (e *engine) ioFailure(err error) error {
 
 // ---- writing ----------------------------------------------------------
 
-// newTag is Python's _new_tag.
-func (e *engine) newTag() string {
-	e.tagBuf = strconv.AppendInt(append(e.tagBuf[:0], e.tagPre...), int64(e.tagNum), 10)
-	e.tagNum++
-	return string(e.tagBuf)
+// appendTag appends the tag of command number num (Python's _new_tag).
+func (e *engine) appendTag(b []byte, num int) []byte {
+	return strconv.AppendInt(append(b, e.tagPre...), int64(num), 10)
 }
+
+// tagOf returns c's tag.
+func (e *engine) tagOf(c *command) string { return string(e.appendTag(nil, c.num)) }
 
 // start sends c: its tag, name and arguments, and the announcement of its
 // first literal, with the literal itself (and those after it up to the
 // next synchronizing one) when it is non-synchronizing. c is in flight
 // from then on, until its tagged response is taken.
 func (e *engine) start(c *command) error {
-	c.tag = e.newTag()
-	e.inflight[c.tag] = c
+	c.num = e.tagNum
+	e.tagNum++
+	e.inflight[c.num] = c
 	e.joined(c.sink)
-	w := append(e.wbuf[:0], c.tag...)
+	w := e.appendTag(e.wbuf[:0], c.num)
+	tagLen := len(w)
 	w = append(w, ' ')
 	w = append(w, c.name...)
 	w = appendArgs(w, c.args)
 	if c.literals() > 0 {
 		w = appendAnnouncement(w, c.lit.size(), c.nonSync, c.utf8)
 	}
-	e.log.command(c.tag, c.name, c.args, w)
+	if e.log.level() >= 1 {
+		e.log.command(string(w[:tagLen]), c.name, c.args, w)
+	}
 	w = append(w, crlf...)
 	e.wbuf = w
 	if c.nonSync {
@@ -761,7 +765,7 @@ func (e *engine) read(keepLine bool) (response, error) {
 	var typ string
 	var dat []byte
 	if tag, ttyp, tdat, isTagged := e.matchTagged(line); isTagged {
-		c, known := e.inflight[string(tag)]
+		c, known := e.inflight[tag]
 		if !known || c.done != nil {
 			return response{}, e.fail(&AbortError{Msg: "unexpected tagged response: " + pyBytesRepr(line)})
 		}
@@ -894,8 +898,10 @@ func (e *engine) streamLiteral(lr literalReader, header []byte, n int64) error {
 	return nil
 }
 
-// matchTagged is Python's tagre: TAGPRE digits SP [A-Z]+ SP text.
-func (e *engine) matchTagged(line []byte) (tag []byte, typ string, data []byte, ok bool) {
+// matchTagged is Python's tagre: TAGPRE digits SP [A-Z]+ SP text. tag is
+// the digits' number, or -1 when they are not the form the engine writes
+// (leading zeros, more than fit): no command has that tag.
+func (e *engine) matchTagged(line []byte) (tag int, typ string, data []byte, ok bool) {
 	if !bytes.HasPrefix(line, e.tagPre) {
 		return
 	}
@@ -914,13 +920,30 @@ func (e *engine) matchTagged(line []byte) (tag []byte, typ string, data []byte, 
 	if k == j+1 || k >= len(line) || line[k] != ' ' {
 		return
 	}
-	return line[:j], internType(line[j+1 : k]), line[k+1:], true
+	return tagNumber(line[i:j]), internType(line[j+1 : k]), line[k+1:], true
 }
+
+// tagNumber is the number digits spell, -1 unless they are its canonical
+// form and short enough for an int (9 digits on 32-bit platforms, 18 on
+// 64-bit ones).
+func tagNumber(digits []byte) int {
+	if len(digits) > maxTagDigits || len(digits) > 1 && digits[0] == '0' {
+		return -1
+	}
+	n := 0
+	for _, d := range digits {
+		n = n*10 + int(d-'0')
+	}
+	return n
+}
+
+// maxTagDigits is the most digits tagNumber reads: 9 or 18.
+const maxTagDigits = 9 * strconv.IntSize / 32
 
 // complete takes c's tagged response, which read has filed, and ends c's
 // time in flight.
 func (e *engine) complete(c *command) *taggedResult {
-	delete(e.inflight, c.tag)
+	delete(e.inflight, c.num)
 	e.left(c.sink)
 	return c.done
 }

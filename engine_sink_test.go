@@ -38,20 +38,20 @@ func TestSharedSinkFollowsCommands(t *testing.T) {
 			var what string
 			switch k := rng.IntN(10); {
 			case k < 5 || len(live) == 0:
-				c := &command{tag: fmt.Sprint("T", round, ".", step), sink: sinks[rng.IntN(len(sinks))]}
-				e.inflight[c.tag] = c
+				c := &command{num: step, sink: sinks[rng.IntN(len(sinks))]}
+				e.inflight[c.num] = c
 				e.joined(c.sink)
 				live = append(live, c)
-				what = "start " + c.tag
+				what = fmt.Sprint("start ", c.num)
 			case k < 9:
 				i := rng.IntN(len(live))
 				e.complete(live[i])
-				what = "complete " + live[i].tag
+				what = fmt.Sprint("complete ", live[i].num)
 				live = append(live[:i], live[i+1:]...)
 			default:
 				c := live[rng.IntN(len(live))]
 				e.setSink(c, sinks[rng.IntN(len(sinks))])
-				what = "re-sink " + c.tag
+				what = fmt.Sprint("re-sink ", c.num)
 			}
 			if got, w := e.shared, want(e); got != w {
 				t.Fatalf("round %d, after %s with %d in flight: shared %v, want %v", round, what, len(e.inflight), got, w)

@@ -264,7 +264,7 @@ func BenchmarkPipelineFetch(b *testing.B) {
 // maxAllocsPerPipelinedFetch is the measured cost of one pipelined FETCH
 // with a 4 KiB literal, sending and reading included (one of them the
 // test's own fmt.Sprint), with room for the race detector's few more.
-const maxAllocsPerPipelinedFetch = 15.5
+const maxAllocsPerPipelinedFetch = 14.5
 
 func TestPipelineAllocations(t *testing.T) {
 	const n = 500
@@ -334,7 +334,7 @@ func BenchmarkSequentialFetch(b *testing.B) {
 // arguments and tag, the literal, the FETCH line's data and its store
 // entry, the tagged line and its result, and a little of the client's
 // set-up spread over the loop.
-const maxAllocsPerFetchCommand = 11.2
+const maxAllocsPerFetchCommand = 10.2
 
 func TestSequentialFetchAllocations(t *testing.T) {
 	const n = 500

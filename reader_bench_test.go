@@ -38,8 +38,9 @@ func replayClient(tb testing.TB, wire []byte) *IMAP4 {
 // readTagged reads responses until the tagged completion of tag, as a
 // command does, and returns the untagged data filed under name.
 func readTagged(tb testing.TB, m *IMAP4, tag, name string) []Datum {
-	c := &command{name: name, tag: tag}
-	m.e.inflight[tag] = c
+	num := tagNumber([]byte(strings.TrimPrefix(tag, string(m.e.tagPre))))
+	c := &command{name: name, num: num}
+	m.e.inflight[num] = c
 	if _, _, err := m.getTaggedResponse(c, false); err != nil {
 		tb.Fatal(err)
 	}
