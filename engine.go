@@ -696,8 +696,7 @@ func (e *engine) joined(s sink) {
 	e.resink()
 }
 
-// left uncounts a command with sink s that has left inflight (or is
-// changing its sink).
+// left uncounts a command with sink s that has left inflight.
 func (e *engine) left(s sink) {
 	if e.sharing > 0 && s == e.common {
 		e.sharing--
