@@ -111,8 +111,10 @@ func isDateTime(b []byte) bool {
 // message whose line endings are all CRLF already, as most are, is sent
 // as it is.
 func messageLiteral(msg []byte, keep bool) *literal {
-	if n := crlfSize(msg); !keep && n != len(msg) {
-		return &literal{data: msg, crlf: true, n: int64(n)}
+	if !keep {
+		if n := crlfSize(msg); n != len(msg) {
+			return &literal{data: msg, crlf: true, n: int64(n)}
+		}
 	}
 	return &literal{data: msg}
 }
