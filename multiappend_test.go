@@ -478,3 +478,20 @@ func TestAppendManyNormalizesAsItSends(t *testing.T) {
 		t.Errorf("APPEND line %q, want it to end %s", got, want)
 	}
 }
+
+// With(KeepLineEndings), AppendMany sends each message exactly as given.
+func TestAppendManyKeepLineEndings(t *testing.T) {
+	s := newMultiServer(t, "MULTIAPPEND")
+	m := dialFake(t, s.fakeServer, WithTimeout(5*time.Second))
+	if _, _, err := m.Login("user", "pass"); err != nil {
+		t.Fatal(err)
+	}
+	msgs := []AppendMessage{{Message: []byte("a\rb\nc\r\nd")}, {Message: []byte("e\n")}}
+	if typ, _, n, err := m.With(KeepLineEndings).AppendMany("", msgs...); err != nil || typ != "OK" || n != 2 {
+		t.Fatalf("AppendMany = %s, %d, %v", typ, n, err)
+	}
+	want := "APPEND INBOX {8}\r\na\rb\nc\r\nd {2}\r\ne\n\r\n"
+	if got := s.Appends(); len(got) != 1 || got[0] != want {
+		t.Errorf("wire %q\nwant %q", got, want)
+	}
+}
