@@ -495,3 +495,28 @@ func TestAppendManyKeepLineEndings(t *testing.T) {
 		t.Errorf("wire %q\nwant %q", got, want)
 	}
 }
+
+// A connection lost in the middle of a MULTIAPPEND is an *AbortError with
+// nothing counted as appended (the server may or may not have kept the
+// batch, which is all or nothing), and the connection is dead.
+func TestAppendManyConnectionLost(t *testing.T) {
+	s := newMultiServer(t, "MULTIAPPEND")
+	s.Handlers["APPEND"] = func(c *fakeConn, tag string, _ []string) {
+		lines := s.Lines()
+		size, _, _ := announcedLiteral(lines[len(lines)-1])
+		c.Write("+ go ahead")
+		io.CopyN(io.Discard, c.r, int64(size))
+		c.r.ReadString('\n') // the second message's announcement
+		c.Conn.Close()
+	}
+	m := dialFake(t, s.fakeServer, WithTimeout(5*time.Second))
+	if _, _, err := m.Login("user", "pass"); err != nil {
+		t.Fatal(err)
+	}
+	var ae *AbortError
+	typ, _, n, err := m.AppendMany("INBOX", threeMessages...)
+	if !errors.As(err, &ae) || n != 0 || typ != "" {
+		t.Errorf("AppendMany = %q, %d, %v; want \"\", 0 and an *AbortError", typ, n, err)
+	}
+	assertDeadFast(t, m)
+}
