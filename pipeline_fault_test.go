@@ -1,6 +1,7 @@
 package imaplib
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -122,5 +123,43 @@ func TestPipelineShutdown(t *testing.T) {
 	})
 	if err := p.Close(); !errors.As(err, &ae) {
 		t.Errorf("Close = %v, want the *AbortError", err)
+	}
+}
+
+// A pipeline on a WithContext view ends when the context is cancelled:
+// the waiting Result and every command in flight fail with an
+// *AbortError caused by the cancellation, and, as for one command, the
+// connection is closed (the server's answers would come out of step).
+func TestPipelineContext(t *testing.T) {
+	s := newFakeServer(t, nil)
+	s.Handlers["FETCH"] = func(c *fakeConn, tag string, _ []string) {
+		readPipelined(c, tag, 2)
+		c.ReadLine() // no answer
+	}
+	m := selectedClient(t, s)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	p := m.WithContext(ctx).Pipeline(8)
+	calls := []*Call{p.Fetch("1", "FLAGS"), p.Fetch("2", "FLAGS")}
+	cancelled := make(chan struct{})
+	go func() {
+		defer close(cancelled)
+		waitClientReading(t, "(*Pipeline).step")
+		cancel()
+	}()
+	defer func() { <-cancelled }()
+	var ae *AbortError
+	hangGuard(t, "Result after a cancel", func() { m.Shutdown() }, func() {
+		for i, c := range calls {
+			if _, _, err := c.Result(); !errors.As(err, &ae) || !errors.Is(err, context.Canceled) {
+				t.Errorf("call %d: %v, want an *AbortError caused by the cancellation", i+1, err)
+			}
+		}
+	})
+	if err := p.Close(); !errors.Is(err, context.Canceled) {
+		t.Errorf("Close = %v, want the cancellation", err)
+	}
+	if _, _, err := m.Noop(); !errors.As(err, &ae) {
+		t.Errorf("Noop after the cancelled pipeline: %v, want an *AbortError (connection closed)", err)
 	}
 }
