@@ -1,6 +1,7 @@
 package imaplib
 
 import (
+	"bufio"
 	"bytes"
 	"compress/flate"
 	"io"
@@ -34,32 +35,50 @@ func (m *IMAP4) Compress() (string, []Datum, error) {
 // in the same read: what is buffered already belongs to the deflate
 // stream.
 func (e *engine) startDeflate() {
-	buffered := e.takeBuffered()
-	ct := &compressTransport{raw: e.dt.transport}
-	ct.w, _ = flate.NewWriter(ct.raw, flate.DefaultCompression)
+	e.replaceTransport(nil, newCompressTransport(e.dt.transport, e.takeBuffered()))
+}
+
+// newCompressTransport deflates over raw, whose first compressed input,
+// already read, is buffered.
+func newCompressTransport(raw transport, buffered []byte) *compressTransport {
+	ct := &compressTransport{raw: raw}
+	ct.out = bufio.NewWriterSize(raw, compressedWriteSize)
+	ct.w, _ = flate.NewWriter(ct.out, flate.DefaultCompression)
 	ct.r = flate.NewReader(io.MultiReader(bytes.NewReader(buffered), &ct.rawIn))
-	ct.rawIn.r, ct.rawIn.n = ct.raw, int64(len(buffered))
-	e.replaceTransport(nil, ct)
+	ct.rawIn.r, ct.rawIn.n = raw, int64(len(buffered))
+	return ct
 }
 
 // compressTransport deflates what is written and inflates what is read,
 // flushing after every write so that each command reaches the server
-// whole.
+// whole, and in one write: a flush makes the deflater write twice (the
+// block, then the sync marker), and a server that acts on the first part
+// (a LOGOUT) and closes would make the second fail, or, over TCP, answer
+// it with a reset that discards the server's reply.
 type compressTransport struct {
 	raw   transport
 	rawIn countingReader
 	r     io.ReadCloser
 	w     *flate.Writer
+	out   *bufio.Writer // between w and raw
 }
+
+// compressedWriteSize is the most compressed output held before it is
+// written: any command, and the deflated form of a large literal in parts
+// of this size.
+const compressedWriteSize = 64 << 10
 
 func (c *compressTransport) Read(p []byte) (int, error) { return c.r.Read(p) }
 
 func (c *compressTransport) Write(p []byte) (int, error) {
 	n, err := c.w.Write(p)
-	if err != nil {
-		return n, err
+	if err == nil {
+		err = c.w.Flush()
 	}
-	return n, c.w.Flush()
+	if err == nil {
+		err = c.out.Flush()
+	}
+	return n, err
 }
 
 func (c *compressTransport) Close() error {

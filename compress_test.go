@@ -2,10 +2,13 @@ package imaplib
 
 import (
 	"bytes"
+	"compress/flate"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestCompressDovecot turns on COMPRESS=DEFLATE against Dovecot and checks
@@ -62,5 +65,62 @@ func TestCompressNeedsCapability(t *testing.T) {
 	}
 	if len(s.Lines()) != n {
 		t.Errorf("sent %q", s.Lines()[n:])
+	}
+}
+
+// writeRecorder is a transport that keeps each write apart, and all of
+// them together.
+type writeRecorder struct {
+	writes [][]byte
+	all    bytes.Buffer
+}
+
+func (w *writeRecorder) Read([]byte) (int, error)         { return 0, io.EOF }
+func (w *writeRecorder) Close() error                     { return nil }
+func (w *writeRecorder) SetReadDeadline(time.Time) error  { return nil }
+func (w *writeRecorder) SetWriteDeadline(time.Time) error { return nil }
+func (w *writeRecorder) Write(p []byte) (int, error) {
+	w.writes = append(w.writes, bytes.Clone(p))
+	w.all.Write(p)
+	return len(p), nil
+}
+
+// Under COMPRESS each command reaches the transport in one write. The
+// deflater's flush writes twice (the block, then the sync marker); a
+// server that acted on the first part of a LOGOUT and closed made the
+// second fail with a broken pipe, or drew a reset that discarded its
+// reply. A literal larger than the buffer goes out in parts; everything
+// inflates back to what was written.
+func TestCompressWritesEachCommandOnce(t *testing.T) {
+	rec := &writeRecorder{}
+	ct := newCompressTransport(rec, nil)
+	var sent bytes.Buffer
+	for i, cmd := range []string{"A1 SELECT INBOX\r\n", "A2 CLOSE\r\n", "A3 LOGOUT\r\n"} {
+		rec.writes = nil
+		if _, err := ct.Write([]byte(cmd)); err != nil {
+			t.Fatal(err)
+		}
+		sent.WriteString(cmd)
+		if len(rec.writes) != 1 {
+			t.Errorf("command %d went out in %d writes, want 1", i+1, len(rec.writes))
+		}
+	}
+	big := make([]byte, 3*compressedWriteSize)
+	for i := range big {
+		big[i] = byte(i * 7919 >> 3)
+	}
+	rec.writes = nil
+	if _, err := ct.Write(big); err != nil {
+		t.Fatal(err)
+	}
+	sent.Write(big)
+	for i, w := range rec.writes {
+		if len(w) > compressedWriteSize {
+			t.Errorf("write %d of a large literal: %d bytes, want at most %d", i, len(w), compressedWriteSize)
+		}
+	}
+	got := make([]byte, sent.Len())
+	if _, err := io.ReadFull(flate.NewReader(&rec.all), got); err != nil || !bytes.Equal(got, sent.Bytes()) {
+		t.Errorf("inflated %d bytes, equal %v, err %v", len(got), bytes.Equal(got, sent.Bytes()), err)
 	}
 }
