@@ -51,11 +51,8 @@ type engine struct {
 	tagPre   []byte
 	tagNum   int              // the number of the next tag
 	inflight map[int]*command // commands sent and not yet completed, by tag number
-	// shared is the sink every command in flight names, nil when they
-	// name different ones (or none): untagged data then goes to store.
-	shared sink
 	// sharing counts the commands in flight whose sink is common, so
-	// that shared follows each start and completion without a walk over
+	// that sinkNow knows whether they all name it without a walk over
 	// every command in flight (a Pipeline has up to its window).
 	common  sink
 	sharing int
@@ -163,7 +160,7 @@ func (e *engine) attach(tr transport, socket, conn net.Conn, proc *streamProcess
 	e.partial = nil
 	e.dead = nil
 	clear(e.inflight)
-	e.shared, e.common, e.sharing = nil, nil, 0
+	e.common, e.sharing = nil, 0
 }
 
 // replaceTransport puts tr (TLS or DEFLATE over the current transport) in
@@ -672,17 +669,25 @@ type response struct {
 // a caller that overlaps commands (Pipeline) gives them one sink that
 // tells the data apart itself.
 func (e *engine) sinkNow() sink {
-	if e.shared != nil {
-		return e.shared
+	if s := e.shared(); s != nil {
+		return s
 	}
 	return e.store
+}
+
+// shared is the sink every command in flight names, nil when they name
+// different ones (or none): untagged data then goes to store.
+func (e *engine) shared() sink {
+	if e.sharing > 0 && e.sharing == len(e.inflight) {
+		return e.common
+	}
+	return nil
 }
 
 // setSink changes the sink of c, which is in flight.
 func (e *engine) setSink(c *command, s sink) {
 	c.sink = s
 	e.recount()
-	e.resink()
 }
 
 // joined counts a command in flight, already in inflight, with sink s.
@@ -693,7 +698,6 @@ func (e *engine) joined(s sink) {
 	case s == e.common:
 		e.sharing++
 	}
-	e.resink()
 }
 
 // left uncounts a command with sink s that has left inflight.
@@ -705,7 +709,6 @@ func (e *engine) left(s sink) {
 		// The commands still in flight, if any, were not counted.
 		e.recount()
 	}
-	e.resink()
 }
 
 // recount counts the commands in flight anew, around the first one's
@@ -719,15 +722,6 @@ func (e *engine) recount() {
 		if c.sink == e.common {
 			e.sharing++
 		}
-	}
-}
-
-// resink derives shared: the common sink when every command in flight
-// names it.
-func (e *engine) resink() {
-	e.shared = nil
-	if e.sharing > 0 && e.sharing == len(e.inflight) {
-		e.shared = e.common
 	}
 }
 

@@ -53,7 +53,7 @@ func TestSharedSinkFollowsCommands(t *testing.T) {
 				e.setSink(c, sinks[rng.IntN(len(sinks))])
 				what = fmt.Sprint("re-sink ", c.num)
 			}
-			if got, w := e.shared, want(e); got != w {
+			if got, w := e.shared(), want(e); got != w {
 				t.Fatalf("round %d, after %s with %d in flight: shared %v, want %v", round, what, len(e.inflight), got, w)
 			}
 		}
