@@ -28,6 +28,9 @@ func TestPipelineRefusals(t *testing.T) {
 	s := newFakeServer(t, nil)
 	s.Handlers["FETCH"] = func(c *fakeConn, tag string, _ []string) {
 		tags := readPipelined(c, tag, 3)
+		if tags == nil {
+			return
+		}
 		c.Write(tags[1] + " BAD bad message set")
 		c.Write(tags[0] + " NO message gone")
 		c.WriteRaw("* 3 FETCH (FLAGS (\\Seen))\r\n")
@@ -64,6 +67,9 @@ func TestPipelineConnectionLost(t *testing.T) {
 	s := newFakeServer(t, nil)
 	s.Handlers["FETCH"] = func(c *fakeConn, tag string, _ []string) {
 		tags := readPipelined(c, tag, 3)
+		if tags == nil {
+			return
+		}
 		c.Write(tags[0] + " OK first done")
 		c.Conn.Close()
 	}

@@ -16,14 +16,9 @@ import (
 func TestPipelineRoutesOutOfOrderAnswers(t *testing.T) {
 	s := newFakeServer(t, nil)
 	s.Handlers["FETCH"] = func(c *fakeConn, tag string, args []string) {
-		tags := []string{tag}
-		for len(tags) < 3 {
-			line, err := c.ReadLine()
-			if err != nil {
-				return
-			}
-			next, _, _ := parseCommand(line)
-			tags = append(tags, next)
+		tags := readPipelined(c, tag, 3)
+		if tags == nil {
+			return
 		}
 		c.Write(`* 3 FETCH (FLAGS (\Seen))`)
 		c.WriteRaw("* 2 FETCH (UID 12 BODY[] {5}\r\nhello)\r\n")
