@@ -11,6 +11,11 @@ B is the number of literal bytes received (or APPENDed). The data stays
 alive as imaplib returns it: all of FETCH 1:* until the end, one answer at
 a time in the loops.
 
+On Linux a second line follows, "span WALL_NS CPU_NS GROWTH_KIB": the
+workload's own wall time, CPU time and memory growth, measured inside the
+process around the workload alone, as bench/internal/span does for the Go
+clients (Span below).
+
 The latency workloads (fetchloop200, fetchbulk200, storeloop, append4k,
 append64k) repeat bench/internal/latency's definitions: FETCHES, STORES,
 APPENDS, APPEND_SIZES, message() and scratch_mailbox().
@@ -21,6 +26,7 @@ Usage: python3 py_bench.py -port P -workload W [-mailbox M]
 import argparse
 import imaplib
 import os
+import resource
 import sys
 import time
 
@@ -51,6 +57,44 @@ def message(i, size):
 def scratch_mailbox():
     """Return a fresh mailbox name for one run of an append workload."""
     return "scratch-%d-%d" % (os.getpid(), time.time_ns())
+
+
+class Span:
+    """The workload alone, measured as bench/internal/span measures it: wall
+    time, the process's CPU time (getrusage), and the growth of the resident
+    set, whose peak the kernel resets when the span starts."""
+
+    def __init__(self):
+        try:
+            with open("/proc/self/clear_refs", "w") as f:
+                f.write("5")
+            self.rss = self._status("VmRSS")
+        except OSError:
+            self.rss = None
+        self.cpu = self._cpu()
+        self.start = time.perf_counter_ns()
+
+    def end(self):
+        """Return the span line, or None where it cannot be measured."""
+        wall = time.perf_counter_ns() - self.start
+        if self.rss is None:
+            return None
+        cpu = self._cpu() - self.cpu
+        growth = max(self._status("VmHWM") - self.rss, 0)
+        return "span %d %d %d" % (wall, cpu, growth)
+
+    @staticmethod
+    def _cpu():
+        ru = resource.getrusage(resource.RUSAGE_SELF)
+        return round((ru.ru_utime + ru.ru_stime) * 1e9)
+
+    @staticmethod
+    def _status(name):
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith(name + ":"):
+                    return int(line.split()[1])
+        raise OSError("no %s in /proc/self/status" % name)
 
 
 def ok(what, typ, data):
@@ -88,6 +132,7 @@ def main():
     if typ != "OK":
         sys.exit("py_bench: select: %r" % (data,))
     exists = int(data[0])
+    span = Span()
     messages = size = 0
     kept = None
     if args.workload == "fetchall":
@@ -132,8 +177,11 @@ def main():
             messages += 1
             size += len(msg)
         ok("delete", *M.delete(scratch))
+    spanned = span.end()
     M.logout()
     print("workload=%s messages=%d bytes=%d" % (args.workload, messages, size))
+    if spanned:
+        print(spanned)
     del kept
 
 

@@ -13,6 +13,10 @@
 // the FETCH responses of storeloop's STOREs or the APPENDs, and B is the
 // number of body bytes received (or APPENDed).
 //
+// On Linux a second line follows, the span of bench/internal/span: the
+// workload's own wall time, CPU time and memory growth, measured inside
+// the process around the workload alone.
+//
 // The latency loops (fetchloop200, storeloop, append4k, append64k; see
 // bench/README.md) run one command at a time by default. With -window N
 // (N > 1) up to N commands are in flight: the main goroutine issues them,
@@ -41,6 +45,7 @@ import (
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 	"github.com/goimaplib/imaplib/bench/internal/latency"
+	"github.com/goimaplib/imaplib/bench/internal/span"
 )
 
 var (
@@ -86,6 +91,8 @@ func main() {
 	sel, err := c.Select(*mailbox, nil).Wait()
 	must(err)
 
+	// The workload alone, for the harness's in-process figures.
+	sp := span.Start()
 	body := &imap.FetchOptions{BodySection: []*imap.FetchItemBodySection{{}}}
 	var kept []*imapclient.FetchMessageBuffer // FETCH 1:*, alive until the end
 	messages, total := 0, 0
@@ -173,9 +180,13 @@ func main() {
 	default:
 		log.Fatalf("unknown -workload %q", *workload)
 	}
+	spanned, spanErr := sp.End()
 	must(c.Logout().Wait())
 	c.Close()
 	fmt.Printf("workload=%s messages=%d bytes=%d\n", *workload, messages, total)
+	if spanErr == nil {
+		fmt.Println(spanned)
+	}
 	runtime.KeepAlive(kept)
 }
 

@@ -33,6 +33,14 @@
 // each client's login medians (cpu, wall, peak) are subtracted from its
 // figures before the ratio is taken.
 //
+// A client may also print, after its workload line, its own measure of
+// the workload alone (bench/internal/span: wall time, CPU time and the
+// growth of its resident set, from inside the process, without start-up,
+// session or exit). When every client of a workload did, the tables give
+// those figures and their ratios too ("in-process"): net figures without
+// the noise of two process start-ups, which is more than the whole cost of
+// a small workload such as search.
+//
 // The latency workloads (fetchloop200, fetchbulk200, storeloop, append4k,
 // append64k) go through an in-process relay (relay.go) that delays each
 // direction by -delay. Before the first of them the harness runs login
@@ -64,6 +72,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/goimaplib/imaplib/bench/internal/span"
 )
 
 var (
@@ -156,7 +166,8 @@ type sample struct {
 	wall, cpu time.Duration
 	peakKiB   int64
 	out       string
-	turns     int64 // round trips the client waited for, counted by the relay
+	turns     int64         // round trips the client waited for, counted by the relay
+	span      *span.Figures // the client's own measure of the workload alone, if it printed one
 }
 
 func main() {
@@ -438,6 +449,14 @@ func workload(w string, list []client, serverPort int, via *relay) {
 		return (m.wall - b.wall).Seconds()
 	}
 	header, rule := "| client | wall s | cpu s | peak MiB | wall min–max s |", "|---|--:|--:|--:|--:|"
+	// The clients' own figures of the workload alone (bench/internal/span);
+	// login's span holds nothing.
+	spans := w != "login" && w != "relaylogin" && !slices.ContainsFunc(list, func(c client) bool {
+		return meds[c.name].span == nil
+	})
+	if spans {
+		header, rule = header+" in-process: wall ms | cpu ms | growth MiB |", rule+"--:|--:|--:|"
+	}
 	if latency {
 		header, rule = header+" turns |", rule+"--:|"
 	}
@@ -458,6 +477,9 @@ func workload(w string, list []client, serverPort int, via *relay) {
 		}
 		fmt.Printf("| %s | %.3f | %.3f | %.1f | %.3f–%.3f |",
 			c.name, m.wall.Seconds(), m.cpu.Seconds(), mib(m.peakKiB), lo.Seconds(), hi.Seconds())
+		if spans {
+			fmt.Printf(" %.2f | %.2f | %.2f |", ms(m.span.Wall), ms(m.span.CPU), mib(m.span.GrowthKiB))
+		}
 		if latency {
 			fmt.Printf(" %d |", m.turns)
 		}
@@ -475,13 +497,15 @@ func workload(w string, list []client, serverPort int, via *relay) {
 	}
 	fmt.Println()
 	showNet := base != nil && w != "login" && w != "relaylogin"
+	header, rule = "| ratio | cpu | wall | peak |", "|---|--:|--:|--:|"
 	if showNet {
-		fmt.Println("| ratio | cpu | wall | peak | net cpu | net wall | net peak |")
-		fmt.Println("|---|--:|--:|--:|--:|--:|--:|")
-	} else {
-		fmt.Println("| ratio | cpu | wall | peak |")
-		fmt.Println("|---|--:|--:|--:|")
+		header, rule = header+" net cpu | net wall | net peak |", rule+"--:|--:|--:|"
 	}
+	if spans {
+		header, rule = header+" in-process cpu | wall | growth |", rule+"--:|--:|--:|"
+	}
+	fmt.Println(header)
+	fmt.Println(rule)
 	for _, p := range ratios {
 		a, b := samples[p[0]], samples[p[1]]
 		if a == nil || b == nil {
@@ -497,17 +521,27 @@ func workload(w string, list []client, serverPort int, via *relay) {
 		if showNet {
 			la, oka := base[p[0]]
 			lb, okb := base[p[1]]
-			if !oka || !okb {
-				fmt.Println(" – | – | – |")
-				continue
+			if oka && okb {
+				var ncpu, nwall, npeak []float64
+				for i := range a {
+					ncpu = append(ncpu, netRatio(float64(a[i].cpu), float64(la.cpu), float64(b[i].cpu), float64(lb.cpu)))
+					nwall = append(nwall, netRatio(float64(a[i].wall), float64(la.wall), float64(b[i].wall), float64(lb.wall)))
+					npeak = append(npeak, netRatio(float64(a[i].peakKiB), float64(la.peakKiB), float64(b[i].peakKiB), float64(lb.peakKiB)))
+				}
+				fmt.Printf(" %s | %s | %s |", ratio(ncpu), ratio(nwall), ratio(npeak))
+			} else {
+				fmt.Print(" – | – | – |")
 			}
-			var ncpu, nwall, npeak []float64
+		}
+		if spans {
+			var scpu, swall, sgrowth []float64
 			for i := range a {
-				ncpu = append(ncpu, netRatio(float64(a[i].cpu), float64(la.cpu), float64(b[i].cpu), float64(lb.cpu)))
-				nwall = append(nwall, netRatio(float64(a[i].wall), float64(la.wall), float64(b[i].wall), float64(lb.wall)))
-				npeak = append(npeak, netRatio(float64(a[i].peakKiB), float64(la.peakKiB), float64(b[i].peakKiB), float64(lb.peakKiB)))
+				x, y := a[i].span, b[i].span
+				scpu = append(scpu, quotient(float64(x.CPU), float64(y.CPU)))
+				swall = append(swall, quotient(float64(x.Wall), float64(y.Wall)))
+				sgrowth = append(sgrowth, quotient(float64(x.GrowthKiB), float64(y.GrowthKiB)))
 			}
-			fmt.Printf(" %s | %s | %s |", ratio(ncpu), ratio(nwall), ratio(npeak))
+			fmt.Printf(" %s | %s | %s |", ratio(scpu), ratio(swall), ratio(sgrowth))
 		}
 		fmt.Println()
 	}
@@ -523,6 +557,14 @@ func netRatio(a, la, b, lb float64) float64 {
 		return math.NaN()
 	}
 	return (a - la) / (b - lb)
+}
+
+// quotient returns a/b, or NaN when b is not above zero.
+func quotient(a, b float64) float64 {
+	if b <= 0 {
+		return math.NaN()
+	}
+	return a / b
 }
 
 // run runs argv to its end and measures it. It fails if the process
@@ -548,16 +590,33 @@ func run(argv []string) (sample, error) {
 		}
 		return sample{}, fmt.Errorf("%s: %w", strings.Join(argv, " "), err)
 	}
-	text := strings.TrimSuffix(out.String(), "\n")
+	s, err := parseRun(out.String())
+	if err != nil {
+		return sample{}, fmt.Errorf("%s: %w", strings.Join(argv, " "), err)
+	}
+	return s, nil
+}
+
+// parseRun reads what a spawner printed: the client's workload line, the
+// client's span line if it printed one, and the spawner's sample line.
+func parseRun(text string) (sample, error) {
+	text = strings.TrimSuffix(text, "\n")
 	i := strings.LastIndexByte(text, '\n') // -1 when the client printed nothing
 	s := sample{out: text[:max(i, 0)]}
 	var wall, cpu int64
 	if _, err := fmt.Sscanf(text[i+1:], "sample %d %d %d", &wall, &cpu, &s.peakKiB); err != nil {
-		return sample{}, fmt.Errorf("%s: spawner printed %q", strings.Join(argv, " "), text)
+		return sample{}, fmt.Errorf("spawner printed %q", text)
 	}
 	s.wall, s.cpu = time.Duration(wall), time.Duration(cpu)
+	if j := strings.LastIndexByte(s.out, '\n'); j >= 0 && strings.HasPrefix(s.out[j+1:], "span ") {
+		f, err := span.Parse(s.out[j+1:])
+		if err != nil {
+			return sample{}, err
+		}
+		s.out, s.span = s.out[:j], &f
+	}
 	if strings.Contains(s.out, "\n") {
-		return sample{}, fmt.Errorf("%s printed more than one line: %q", strings.Join(argv, " "), s.out)
+		return sample{}, fmt.Errorf("the client printed more than one line: %q", s.out)
 	}
 	return s, nil
 }
@@ -599,12 +658,26 @@ func medians(s []sample) sample {
 		peak = append(peak, float64(x.peakKiB))
 		turns = append(turns, float64(x.turns))
 	}
-	return sample{
+	m := sample{
 		wall:    time.Duration(median(wall)),
 		cpu:     time.Duration(median(cpu)),
 		peakKiB: int64(median(peak)),
 		turns:   int64(median(turns)),
 	}
+	if !slices.ContainsFunc(s, func(x sample) bool { return x.span == nil }) {
+		var swall, scpu, sgrowth []float64
+		for _, x := range s {
+			swall = append(swall, float64(x.span.Wall))
+			scpu = append(scpu, float64(x.span.CPU))
+			sgrowth = append(sgrowth, float64(x.span.GrowthKiB))
+		}
+		m.span = &span.Figures{
+			Wall:      time.Duration(median(swall)),
+			CPU:       time.Duration(median(scpu)),
+			GrowthKiB: int64(median(sgrowth)),
+		}
+	}
+	return m
 }
 
 // median returns the median of v, the mean of the middle two for an even

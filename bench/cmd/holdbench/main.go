@@ -15,6 +15,10 @@
 // and storeloop, one command at a time; on the APPEND workloads it exits
 // with status 3, which makes the harness leave it out.
 //
+// On Linux a second line follows, the span of bench/internal/span: the
+// workload's own wall time, CPU time and memory growth, measured inside
+// the process around the workload alone.
+//
 // Usage:
 //
 //	holdbench -port P -workload W [-mailbox M]
@@ -34,6 +38,7 @@ import (
 	"strconv"
 
 	"github.com/goimaplib/imaplib/bench/internal/latency"
+	"github.com/goimaplib/imaplib/bench/internal/span"
 )
 
 var (
@@ -71,6 +76,8 @@ func main() {
 			must(err)
 		}
 	}
+	// The workload alone, for the harness's in-process figures.
+	sp := span.Start()
 	var kept [][]byte // what FETCH 1:* returned, alive until the end
 	messages := 0
 	switch *workload {
@@ -107,12 +114,16 @@ func main() {
 	default:
 		log.Fatalf("unknown -workload %q", *workload)
 	}
+	spanned, spanErr := sp.End()
 	must1(c.command("LOGOUT"))
 	c.conn.Close()
 	if *workload != "search" && *workload != "login" && *workload != "storeloop" {
 		messages = c.literals
 	}
 	fmt.Printf("workload=%s messages=%d bytes=%d\n", *workload, messages, c.bytes)
+	if spanErr == nil {
+		fmt.Println(spanned)
+	}
 	runtime.KeepAlive(kept)
 }
 

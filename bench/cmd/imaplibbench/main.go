@@ -14,6 +14,10 @@
 // SEARCH hits, the FETCH responses of storeloop's STOREs or the APPENDs,
 // and B is the number of literal bytes received (or APPENDed).
 //
+// On Linux a second line follows, the span of bench/internal/span: the
+// workload's own wall time, CPU time and memory growth, measured inside
+// the process around the workload alone.
+//
 // The latency workloads (fetchloop200, fetchbulk200, storeloop, append4k,
 // append64k; see bench/README.md) run one command at a time, as CPython
 // would. With -pipeline N the loops go through pipelinedLoop instead, with
@@ -43,6 +47,7 @@ import (
 
 	"github.com/goimaplib/imaplib"
 	"github.com/goimaplib/imaplib/bench/internal/latency"
+	"github.com/goimaplib/imaplib/bench/internal/span"
 )
 
 var (
@@ -101,6 +106,8 @@ func main() {
 		log.Fatalf("SELECT returned %v", data)
 	}
 
+	// The workload alone, for the harness's in-process figures.
+	sp := span.Start()
 	var kept []imaplib.Datum // what FETCH 1:* returned, alive until the end
 	var t tally
 	switch *workload {
@@ -142,6 +149,7 @@ func main() {
 	default:
 		log.Fatalf("unknown -workload %q", *workload)
 	}
+	spanned, spanErr := sp.End()
 	if *memprofile != "" {
 		writeMemProfile(*memprofile)
 	}
@@ -150,6 +158,9 @@ func main() {
 		log.Fatal(err)
 	}
 	fmt.Printf("workload=%s messages=%d bytes=%d\n", *workload, t.messages, t.bytes)
+	if spanErr == nil {
+		fmt.Println(spanned)
+	}
 	runtime.KeepAlive(kept)
 }
 

@@ -11,6 +11,10 @@
 // responses of storeloop's STOREs or the APPENDs, and B is the number of
 // literal bytes received (or APPENDed).
 //
+// On Linux a second line follows, the span of bench/internal/span: the
+// workload's own wall time, CPU time and memory growth, measured inside
+// the process around the workload alone.
+//
 // On the latency loops (fetchloop200, storeloop, append4k, append64k) it
 // is the floor of a pipelining client: it writes all the loop's commands
 // at once, the APPENDs with LITERAL+ literals, and then reads the answers.
@@ -31,6 +35,7 @@ import (
 	"strconv"
 
 	"github.com/goimaplib/imaplib/bench/internal/latency"
+	"github.com/goimaplib/imaplib/bench/internal/span"
 )
 
 var (
@@ -58,6 +63,8 @@ func main() {
 	}
 	must(c.command("LOGIN " + *user + " " + quote(*password)))
 	must(c.command("SELECT " + *mailbox))
+	// The workload alone, for the harness's in-process figures.
+	sp := span.Start()
 	switch *workload {
 	case "fetchall":
 		must(c.command("FETCH 1:* (RFC822)"))
@@ -101,6 +108,7 @@ func main() {
 	default:
 		log.Fatalf("unknown -workload %q", *workload)
 	}
+	spanned, spanErr := sp.End()
 	must(c.command("LOGOUT"))
 	c.conn.Close()
 	messages := c.literals
@@ -113,6 +121,9 @@ func main() {
 		messages = c.appends
 	}
 	fmt.Printf("workload=%s messages=%d bytes=%d\n", *workload, messages, c.bytes)
+	if spanErr == nil {
+		fmt.Println(spanned)
+	}
 }
 
 func must(err error) {
