@@ -40,13 +40,15 @@ type deadlineTransport struct {
 // past is a deadline that has expired: it makes a blocked call return.
 var past = time.Unix(1, 0)
 
-func (t *deadlineTransport) deadline(now time.Time) time.Time {
+// deadline returns the deadline of the next call (zero: none). It reads
+// the clock only for a timeout, which most connections do not set.
+func (t *deadlineTransport) deadline() time.Time {
 	var dl time.Time
 	switch {
 	case t.waiting:
 		dl = t.until
 	case t.timeout > 0:
-		dl = now.Add(t.timeout)
+		dl = time.Now().Add(t.timeout)
 	}
 	if !t.limit.IsZero() && (dl.IsZero() || t.limit.Before(dl)) {
 		dl = t.limit
@@ -58,7 +60,7 @@ func (t *deadlineTransport) deadline(now time.Time) time.Time {
 }
 
 func (t *deadlineTransport) Read(p []byte) (int, error) {
-	if dl := t.deadline(time.Now()); !dl.IsZero() || t.armedR {
+	if dl := t.deadline(); !dl.IsZero() || t.armedR {
 		if err := t.SetReadDeadline(dl); err != nil {
 			return 0, err
 		}
@@ -74,7 +76,7 @@ func (t *deadlineTransport) Read(p []byte) (int, error) {
 func (t *deadlineTransport) Write(p []byte) (int, error) {
 	saved := t.waiting
 	t.waiting = false
-	dl := t.deadline(time.Now())
+	dl := t.deadline()
 	t.waiting = saved
 	if !dl.IsZero() || t.armedW {
 		if err := t.SetWriteDeadline(dl); err != nil {
