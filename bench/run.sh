@@ -8,7 +8,7 @@
 #
 # Environment: RUNS (timed runs, default 5), WARMUP (default 1), WORKLOADS
 # (default login,fetchall,fetchloop,search,big), CLIENTS (default
-# imaplib,hold,raw,cpython,goimap; also the order of the first round;
+# imaplib,hold,holdlinked,raw,cpython,goimap; also the order of the first round;
 # more: imaplibpipe, imaplibpipeall, goimap64, goimapall), DELAY (default 10ms: the
 # one-way delay of the relay that the latency workloads fetchloop200,
 # fetchbulk200, storeloop, append4k and append64k go through; 0: none),
@@ -81,4 +81,4 @@ echo
 "$BIN/harness" -port "$BENCH_PORT" -bin "$BIN" -python "$PY" -pybench bench/py_bench.py \
 	-runs "${RUNS:-5}" -warmup "${WARMUP:-1}" ${VERBOSE:+-v} -delay "${DELAY:-10ms}" \
 	-workloads "${WORKLOADS:-login,fetchall,fetchloop,search,big}" \
-	-clients "${CLIENTS:-imaplib,hold,raw,cpython,goimap}"
+	-clients "${CLIENTS:-imaplib,hold,holdlinked,raw,cpython,goimap}"

@@ -5,7 +5,7 @@
 // Usage:
 //
 //	harness -port P -bin DIR [-python PY] [-pybench FILE] [-runs N] [-warmup N] [-delay D]
-//	        [-workloads login,fetchall,fetchloop,search,big] [-clients imaplib,hold,raw,cpython,goimap]
+//	        [-workloads login,fetchall,fetchloop,search,big] [-clients imaplib,hold,holdlinked,raw,cpython,goimap]
 //
 // Every run of a client is its own process, started with os/exec by a
 // fresh copy of the harness (-spawn). Wall time is measured on the
@@ -86,7 +86,7 @@ var (
 	verbose   = flag.Bool("v", false, "log every timed run on standard error")
 	spawnMode = flag.Bool("spawn", false, "internal: run and measure the command after --")
 	workloads = flag.String("workloads", "login,fetchall,fetchloop,search,big", "comma-separated `list` of workloads")
-	clients   = flag.String("clients", "imaplib,hold,raw,cpython,goimap", "comma-separated `list` of clients, in run order")
+	clients   = flag.String("clients", "imaplib,hold,holdlinked,raw,cpython,goimap", "comma-separated `list` of clients, in run order")
 	timeout   = flag.Duration("timeout", 2*time.Minute, "limit of one client run")
 	delay     = flag.Duration("delay", 10*time.Millisecond, "one-way `delay` of the relay that the latency workloads go through (0: no relay)")
 )
@@ -136,6 +136,8 @@ var ratios = [][2]string{
 	{"imaplib", "base-nopoll"},
 	{"base", "base-nopoll"},
 	{"imaplib", "hold"},
+	{"imaplib", "holdlinked"},
+	{"holdlinked", "hold"},
 	{"imaplib", "raw"},
 	{"imaplib", "cpython"},
 	{"imaplib", "goimap"},
@@ -280,6 +282,7 @@ func selectClients() []client {
 		"base":           {"base", gobin("imaplibbench-base")},
 		"base-nopoll":    {"base-nopoll", gobin("imaplibbench-base-nopoll")},
 		"hold":           {"hold", gobin("holdbench")},
+		"holdlinked":     {"holdlinked", gobin("imaplibbench", "-hold")},
 		"raw":            {"raw", gobin("rawbench")},
 		"goimap":         {"goimap", gobin("goimapbench")},
 		"goimap64":       {"goimap64", gobin("goimapbench", "-window", "64")},

@@ -25,9 +25,14 @@
 // in there, that exits with status 3, which makes the harness leave the
 // client out of the workload.
 //
+// With -hold it runs the hold reader of bench/internal/hold instead, the
+// floor that holdbench runs in its small binary, inside this binary, which
+// links the whole package: the harness's client holdlinked. Against it, a
+// ratio leaves out what the size of the program costs.
+//
 // Usage:
 //
-//	imaplibbench -port P -workload W [-mailbox M] [-pipeline N]
+//	imaplibbench -port P -workload W [-mailbox M] [-pipeline N] [-hold]
 //	             [-cpuprofile FILE] [-memprofile FILE [-memprofilerate N]]
 //
 // The memory profile is written after the workload, while its data is
@@ -37,15 +42,18 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"flag"
 	"fmt"
 	"log"
+	"net"
 	"os"
 	"runtime"
 	"runtime/pprof"
 	"strconv"
 
 	"github.com/goimaplib/imaplib"
+	"github.com/goimaplib/imaplib/bench/internal/hold"
 	"github.com/goimaplib/imaplib/bench/internal/latency"
 	"github.com/goimaplib/imaplib/bench/internal/span"
 )
@@ -57,6 +65,7 @@ var (
 	password   = flag.String("password", "pass-alice", "login `password`")
 	workload   = flag.String("workload", "", "login, fetchall, fetchloop, search, big, fetchloop200, fetchbulk200, storeloop, append4k or append64k")
 	pipeline   = flag.Int("pipeline", 0, "run the latency loops with up to `N` commands in flight (0: one at a time)")
+	holdFloor  = flag.Bool("hold", false, "run the hold reader (bench/internal/hold) instead of the package, in this binary")
 	litplus    = flag.Bool("literalplus", false, "connect WithLiteralPlus: APPEND literals non-synchronizing where the server allows")
 	mailbox    = flag.String("mailbox", "", "`mailbox` to select (default bench20m for big, else bench10k)")
 	cpuprofile = flag.String("cpuprofile", "", "write a CPU profile to `file`")
@@ -76,6 +85,10 @@ func main() {
 		if *workload == "big" {
 			*mailbox = "bench20m"
 		}
+	}
+	if *holdFloor {
+		runHold()
+		return
 	}
 	if *memrate > 0 {
 		runtime.MemProfileRate = *memrate
@@ -162,6 +175,29 @@ func main() {
 		fmt.Println(spanned)
 	}
 	runtime.KeepAlive(kept)
+}
+
+// runHold runs the workload with the hold reader instead of the package:
+// the same work as holdbench's, in a binary that links the whole package.
+func runHold() {
+	res, err := hold.Run(hold.Config{
+		Addr:     net.JoinHostPort(*host, strconv.Itoa(*port)),
+		User:     *user,
+		Password: *password,
+		Workload: *workload,
+		Mailbox:  *mailbox,
+	})
+	if errors.Is(err, hold.ErrNoWorkload) {
+		log.Print(err)
+		os.Exit(3) // the harness leaves this client out of the workload
+	}
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(res.Line)
+	if res.Span != nil {
+		fmt.Println(res.Span)
+	}
 }
 
 // A loop is a latency workload as the list of its commands: the arguments
