@@ -20,12 +20,9 @@
 package main
 
 import (
-	"errors"
 	"flag"
-	"fmt"
 	"log"
 	"net"
-	"os"
 	"strconv"
 
 	"github.com/goimaplib/imaplib/bench/internal/hold"
@@ -50,22 +47,11 @@ func main() {
 			*mailbox = "bench20m"
 		}
 	}
-	res, err := hold.Run(hold.Config{
+	hold.Main(hold.Config{
 		Addr:     net.JoinHostPort(*host, strconv.Itoa(*port)),
 		User:     *user,
 		Password: *password,
 		Workload: *workload,
 		Mailbox:  *mailbox,
 	})
-	if errors.Is(err, hold.ErrNoWorkload) {
-		log.Print(err)
-		os.Exit(3) // the harness leaves this client out of the workload
-	}
-	if err != nil {
-		log.Fatal(err)
-	}
-	fmt.Println(res.Line)
-	if res.Span != nil {
-		fmt.Println(res.Span)
-	}
 }

@@ -42,7 +42,6 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"flag"
 	"fmt"
 	"log"
@@ -180,24 +179,13 @@ func main() {
 // runHold runs the workload with the hold reader instead of the package:
 // the same work as holdbench's, in a binary that links the whole package.
 func runHold() {
-	res, err := hold.Run(hold.Config{
+	hold.Main(hold.Config{
 		Addr:     net.JoinHostPort(*host, strconv.Itoa(*port)),
 		User:     *user,
 		Password: *password,
 		Workload: *workload,
 		Mailbox:  *mailbox,
 	})
-	if errors.Is(err, hold.ErrNoWorkload) {
-		log.Print(err)
-		os.Exit(3) // the harness leaves this client out of the workload
-	}
-	if err != nil {
-		log.Fatal(err)
-	}
-	fmt.Println(res.Line)
-	if res.Span != nil {
-		fmt.Println(res.Span)
-	}
 }
 
 // A loop is a latency workload as the list of its commands: the arguments

@@ -20,7 +20,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"net"
+	"os"
 	"runtime"
 	"strconv"
 
@@ -97,6 +99,25 @@ func Run(cfg Config) (Result, error) {
 	res.Line = fmt.Sprintf("workload=%s messages=%d bytes=%d", cfg.Workload, messages, c.bytes)
 	runtime.KeepAlive(kept)
 	return res, nil
+}
+
+// Main runs cfg as a client program's main does: it prints the result's
+// lines, exits with status 3 for a workload the hold reader does not run
+// (the harness then leaves the client out of it), and stops the program
+// on any other failure.
+func Main(cfg Config) {
+	res, err := Run(cfg)
+	if errors.Is(err, ErrNoWorkload) {
+		log.Print(err)
+		os.Exit(3)
+	}
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(res.Line)
+	if res.Span != nil {
+		fmt.Println(res.Span)
+	}
 }
 
 // workload runs w on a mailbox of exists messages. It returns what FETCH
