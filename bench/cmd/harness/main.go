@@ -571,7 +571,8 @@ func quotient(a, b float64) float64 {
 }
 
 // run runs argv to its end and measures it. It fails if the process
-// fails or prints anything but one line.
+// fails or prints anything but its workload line and, optionally, its
+// span line.
 //
 // The client is started by a fresh copy of the harness (-spawn), not by
 // the harness itself: at exec the kernel counts the starting process's
