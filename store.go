@@ -20,35 +20,6 @@ type store struct {
 	byTyp map[string][]Datum
 	order []string
 	size  int64
-	// present has the bit of each usual name (usualBit) that is stored.
-	present uint8
-}
-
-// usualBit returns a bit for the names every command asks the store
-// for, and that are almost never there: CPython pops OK, NO and BAD
-// before each command, looks for READ-ONLY then, and for BYE while it
-// waits. With present, asking for them costs no map lookup, which in a
-// loop of small commands is a cache miss or more each time.
-func usualBit(name string) uint8 {
-	switch name {
-	case "OK":
-		return 1 << 0
-	case "NO":
-		return 1 << 1
-	case "BAD":
-		return 1 << 2
-	case "BYE":
-		return 1 << 3
-	case "READ-ONLY":
-		return 1 << 4
-	}
-	return 0
-}
-
-// absent reports whether name is known not to be stored without looking.
-func (s *store) absent(name string) bool {
-	b := usualBit(name)
-	return b != 0 && s.present&b == 0
 }
 
 func newStore(max int64, log *wireLog) *store {
@@ -83,7 +54,6 @@ func (s *store) put(typ string, d Datum) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.size += add
-	s.present |= usualBit(typ)
 	l, ok := s.byTyp[typ]
 	if !ok {
 		s.order = append(s.order, typ)
@@ -96,27 +66,18 @@ func (s *store) put(typ string, d Datum) error {
 
 // has reports whether responses of type name are stored.
 func (s *store) has(name string) bool {
-	if s.absent(name) {
-		return false
-	}
 	_, ok := s.byTyp[name]
 	return ok
 }
 
 // get returns the responses stored under name and leaves them there.
 func (s *store) get(name string) ([]Datum, bool) {
-	if s.absent(name) {
-		return nil, false
-	}
 	d, ok := s.byTyp[name]
 	return d, ok
 }
 
 // pop removes and returns the responses stored under name.
 func (s *store) pop(name string) ([]Datum, bool) {
-	if s.absent(name) {
-		return nil, false
-	}
 	data, ok := s.byTyp[name]
 	if !ok {
 		return nil, false
@@ -124,7 +85,6 @@ func (s *store) pop(name string) ([]Datum, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	delete(s.byTyp, name)
-	s.present &^= usualBit(name)
 	s.order = slices.DeleteFunc(s.order, func(k string) bool { return k == name })
 	s.size -= dataSize(data)
 	return data, true
@@ -137,7 +97,6 @@ func (s *store) flush() {
 	clear(s.byTyp)
 	s.order = s.order[:0]
 	s.size = 0
-	s.present = 0
 }
 
 // snapshot returns a copy of the store, safe to call from any goroutine.
